@@ -1,0 +1,20 @@
+"""Chinese text → search terms: folding, jieba words and exact characters; knows nothing of files or the web."""
+
+from .chinese import CharAnalyzer, CharTokenizer, PreAnalysed, WordAnalyzer, WordTokenizer
+from .folding import fold
+from .segmenter import DOMAIN_DICTIONARY, Token, char_tokens, load_jieba, word_tokens, words
+
+__all__ = [
+    "DOMAIN_DICTIONARY",
+    "CharAnalyzer",
+    "CharTokenizer",
+    "PreAnalysed",
+    "Token",
+    "WordAnalyzer",
+    "WordTokenizer",
+    "char_tokens",
+    "fold",
+    "load_jieba",
+    "word_tokens",
+    "words",
+]

@@ -1,0 +1,93 @@
+"""whoosh analyzers over our token streams.
+
+The classes here are pickled into the index schema: moving or renaming them means rebuilding the index.
+Positions are ordinals (0, 1, 2 …) and startchar/endchar are offsets in the original text, as whoosh's
+contract asks. A field value may also be `PreAnalysed` tokens (from an indexing worker process),
+which are then yielded as they are, so the writer does not segment the text a second time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from whoosh.analysis import Token as WhooshToken
+from whoosh.analysis import Tokenizer
+
+from .segmenter import Token, char_tokens, word_tokens
+
+
+class PreAnalysed(str):
+    """Tokens computed elsewhere, passed through whoosh as a field value (whoosh wants a str there)."""
+
+    tokens: list[Token]
+
+    def __new__(cls, tokens: list[Token]) -> PreAnalysed:
+        self = super().__new__(cls, "")
+        self.tokens = tokens
+        return self
+
+    def __reduce__(self):
+        return (PreAnalysed, (self.tokens,))
+
+
+class _StreamTokenizer(Tokenizer):
+    """Turn one of our token streams into whoosh tokens."""
+
+    stream: Callable[[str], Iterable[Token]]
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self).__name__)
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs,
+    ) -> Iterator[WhooshToken]:
+        """Yield whoosh tokens for a string or for a list of pre-computed tokens."""
+        out = WhooshToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        tokens = value.tokens if isinstance(value, PreAnalysed) else type(self).stream(value)
+        for text, pos, start, end in tokens:
+            out.text = text
+            out.boost = 1.0
+            out.stopped = False
+            if keeporiginal:
+                out.original = text
+            if positions:
+                out.pos = start_pos + pos
+            if chars:
+                out.startchar = start_char + start
+                out.endchar = start_char + end
+            yield out
+
+
+class WordTokenizer(_StreamTokenizer):
+    """jieba words with stacked dictionary sub-words; folded (full-width, traditional, case)."""
+
+    stream = staticmethod(word_tokens)
+
+
+class CharTokenizer(_StreamTokenizer):
+    """Single CJK characters and whole Latin/number runs: phrases over them are exact substrings."""
+
+    stream = staticmethod(char_tokens)
+
+
+def WordAnalyzer() -> WordTokenizer:  # noqa: N802 (whoosh names analyzers like classes)
+    """Return the analyzer for ranked word fields (body, section, title)."""
+    return WordTokenizer()
+
+
+def CharAnalyzer() -> CharTokenizer:  # noqa: N802
+    """Return the analyzer for the exact-match character field."""
+    return CharTokenizer()

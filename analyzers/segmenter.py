@@ -1,0 +1,106 @@
+"""jieba, loaded once per process, and the two token streams built on it: words and characters."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+with warnings.catch_warnings():
+    # jieba 0.42.1 imports pkg_resources, deprecated by setuptools; nothing we can change there.
+    warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
+    warnings.filterwarnings("ignore", category=DeprecationWarning, module="pkg_resources")
+    import jieba
+
+from .folding import fold
+
+DOMAIN_DICTIONARY = Path(__file__).with_name("dictionary.txt")
+
+# Latin letters and digits stay whole (FM88.7, PM2.5, 5G, 12348, 95.52); % stands alone so 95.52 finds
+# 95.52%; CJK runs go to jieba; every other word character (kana, Greek …) is a token of its own.
+_ALNUM = r"[a-z0-9]+(?:\.[a-z0-9]+)*"
+_CJK = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
+_RUNS = re.compile(rf"{_ALNUM}|{_CJK}|%|[^\W_]")
+_CHARS = re.compile(rf"{_ALNUM}|%|[^\W_]")
+_IS_CJK = re.compile(_CJK)
+
+
+class Token(NamedTuple):
+    """A search term with its ordinal position and character span in the original text."""
+
+    text: str
+    pos: int
+    start: int
+    end: int
+
+
+_lock = threading.Lock()
+_loaded = False
+
+
+def load_jieba(cache_dir: Path | None = None, user_dictionaries: tuple[Path, ...] = ()) -> None:
+    """Load jieba's dictionary and ours once per process, quietly, caching in `cache_dir`."""
+    global _loaded
+    with _lock:
+        if _loaded:
+            return
+        jieba.setLogLevel(logging.WARNING)
+        if cache_dir is not None:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            jieba.dt.tmp_dir = str(cache_dir)
+        jieba.initialize()
+        for path in (DOMAIN_DICTIONARY, *user_dictionaries):
+            if path.is_file():
+                with path.open("rb") as handle:  # given a path, jieba would leave the file open
+                    jieba.load_userdict(handle)
+        _loaded = True
+
+
+def _is_word(gram: str) -> bool:
+    return jieba.dt.FREQ.get(gram, 0) > 0
+
+
+def word_tokens(text: str) -> Iterator[Token]:
+    """Yield jieba words at ordinal positions, with dictionary sub-words stacked on their word's position."""
+    load_jieba()
+    folded = fold(text)
+    pos = 0
+    for run in _RUNS.finditer(folded):
+        piece, base = run.group(), run.start()
+        if not _IS_CJK.match(piece):
+            yield Token(piece, pos, base, run.end())
+            pos += 1
+            continue
+        offset = 0
+        for word in jieba.cut(piece, HMM=True):
+            start = base + offset
+            offset += len(word)
+            yield Token(word, pos, start, start + len(word))
+            if len(word) > 2:
+                for size in (2, 3):
+                    for i in range(len(word) - size + 1):
+                        gram = word[i : i + size]
+                        if gram != word and _is_word(gram):
+                            yield Token(gram, pos, start + i, start + i + size)
+            pos += 1
+
+
+def char_tokens(text: str) -> list[Token]:
+    """Return single CJK characters and whole Latin/number runs at ordinal positions (exact substrings)."""
+    folded = fold(text)
+    return [Token(m.group(), i, m.start(), m.end()) for i, m in enumerate(_CHARS.finditer(folded))]
+
+
+def words(text: str) -> list[str]:
+    """Return the words of `text` as a query sees them: precise segmentation, no stacked sub-words."""
+    seen_pos = -1
+    result = []
+    for token in word_tokens(text):
+        if token.pos != seen_pos:
+            result.append(token.text)
+            seen_pos = token.pos
+    return result

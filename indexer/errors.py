@@ -1,0 +1,26 @@
+"""The exceptions that cross the indexer's boundary, each with a message a person can act on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ReportError(Exception):
+    """A report file that cannot be indexed; the rest of the corpus still is."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+
+
+class QueryError(ValueError):
+    """A query that cannot be understood; the message says what is wrong and how to fix it."""
+
+
+class IndexMissing(Exception):
+    """No index has been built in the instance folder yet."""
+
+
+class IndexBusy(Exception):
+    """Another process is writing to the index."""

@@ -1,0 +1,65 @@
+"""Exact highlights: the spans of a paragraph that a query's words and phrases matched, HTML-escaped."""
+
+from __future__ import annotations
+
+from html import escape
+
+from analyzers import char_tokens
+
+SNIPPET_CHARS = 160
+
+
+def match_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
+    """Character spans of `text` where a needle occurs, by the same exact-character rule as search."""
+    tokens = char_tokens(text)
+    by_first: dict[str, list[int]] = {}
+    for i, token in enumerate(tokens):
+        by_first.setdefault(token.text, []).append(i)
+    spans = []
+    for needle in needles:
+        wanted = [t.text for t in char_tokens(needle)]
+        if not wanted:
+            continue
+        for i in by_first.get(wanted[0], ()):
+            if [t.text for t in tokens[i : i + len(wanted)]] == wanted:
+                spans.append((tokens[i].start, tokens[i + len(wanted) - 1].end))
+    return _merge(spans)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def mark(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
+    """HTML-escape text[start:end] and wrap each span in <mark>."""
+    end = len(text) if end is None else end
+    out, cursor = [], start
+    for s, e in spans:
+        s, e = max(s, start), min(e, end)
+        if s >= e:
+            continue
+        out += [escape(text[cursor:s]), "<mark>", escape(text[s:e]), "</mark>"]
+        cursor = e
+    out.append(escape(text[cursor:end]))
+    return "".join(out)
+
+
+def snippet(text: str, spans: list[tuple[int, int]], size: int = SNIPPET_CHARS) -> str:
+    """A window of about `size` characters around the densest matches, highlighted, with … at cuts."""
+    if len(text) <= size:
+        return mark(text, spans)
+    best_start, best_count = 0, -1
+    for s, _ in spans:
+        window_start = max(0, s - size // 4)
+        count = sum(1 for a, b in spans if a >= window_start and b <= window_start + size)
+        if count > best_count:
+            best_start, best_count = window_start, count
+    start = min(best_start, len(text) - size)
+    end = start + size
+    return ("…" if start > 0 else "") + mark(text, spans, start, end) + ("…" if end < len(text) else "")

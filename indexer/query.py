@@ -1,0 +1,252 @@
+"""The query language, parsed into a small tree that any backend can compile.
+
+    社区矫正 教育帮扶          both words (AND is the default)
+    调解 OR 仲裁              either word (also: |)
+    调解 -仲裁, NOT 仲裁       exclude a word
+    "法治政府建设"             an exact phrase (also “…” and 「…」)
+    (调解 OR 仲裁) 社区        grouping
+    region:广东省 year:2020-2022 topic:社区矫正   filters (also 地区: 年份: 主题:)
+
+Every word matches as an exact substring of a paragraph, its section headings or its report's title
+(after folding full-width and traditional forms), so 调解 finds 人民调解委员会 and nothing is missed
+because jieba split a word differently; ranking then uses jieba's words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .errors import QueryError
+
+MAX_QUERY_LENGTH = 500
+FIELD_ALIASES = {
+    "region": "region",
+    "地区": "region",
+    "地域": "region",
+    "year": "year",
+    "年份": "year",
+    "年度": "year",
+    "topic": "topic",
+    "主题": "topic",
+}
+_YEAR_VALUE = re.compile(r"^(\d{4})(?:\s*(?:-|–|—|~|～|\.\.|至|到)\s*(\d{4}))?$")
+_QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "”"}
+_FIELD = re.compile(r"^([A-Za-z]+|地区|地域|年份|年度|主题)[:：](.*)$", re.S)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A word or phrase that must occur as written."""
+
+    text: str
+    phrase: bool = False
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A metadata condition: region, year (a range) or topic."""
+
+    field: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Not:
+    """Exclude paragraphs matching `node`."""
+
+    node: Node
+
+
+@dataclass(frozen=True)
+class And:
+    """All of `nodes`."""
+
+    nodes: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    """Any of `nodes`."""
+
+    nodes: tuple[Node, ...]
+
+
+Node = Text | Filter | Not | And | Or
+
+
+def parse_year_range(value: str) -> tuple[int, int]:
+    """Read `2021` or `2020-2022` as an inclusive range of years."""
+    match = _YEAR_VALUE.match(value.strip())
+    if not match:
+        raise QueryError(f"year “{value}” is not a year: write 2021, or a range such as 2020-2022")
+    low = int(match.group(1))
+    high = int(match.group(2) or low)
+    if low > high:
+        raise QueryError(f"year range “{value}” runs backwards: write the earlier year first, e.g. {high}-{low}")
+    return low, high
+
+
+def _lex(query: str) -> list[tuple[str, str, int]]:
+    """Split a query into (kind, value, position) tokens: ( ) OR AND NOT - word phrase."""
+    tokens: list[tuple[str, str, int]] = []
+    i, n = 0, len(query)
+    while i < n:
+        ch = query[i]
+        if ch.isspace():
+            i += 1
+        elif ch in "()":
+            tokens.append((ch, ch, i))
+            i += 1
+        elif ch in _QUOTES:
+            close = query.find(_QUOTES[ch], i + 1)
+            if close < 0:
+                raise QueryError(f"the quote opened at character {i + 1} is never closed: add a closing {_QUOTES[ch]}")
+            tokens.append(("phrase", query[i + 1 : close], i))
+            i = close + 1
+        elif ch == "|":
+            tokens.append(("OR", ch, i))
+            i += 1
+        elif ch == "-" and (i + 1 < n and not query[i + 1].isspace()) and (not tokens or query[i - 1].isspace() or query[i - 1] == "("):
+            tokens.append(("NOT", ch, i))
+            i += 1
+        else:
+            j = i
+            while j < n and not query[j].isspace() and query[j] not in "()|" and query[j] not in _QUOTES:
+                j += 1
+            word = query[i:j]
+            field = _FIELD.match(word)
+            if field and j < n and query[j] in _QUOTES and not field.group(2):
+                close = query.find(_QUOTES[query[j]], j + 1)
+                if close < 0:
+                    raise QueryError(f"the quote opened at character {j + 1} is never closed: add a closing quote")
+                word, j = word + query[j + 1 : close], close + 1
+            kind = word if word in ("OR", "AND", "NOT") else "word"
+            tokens.append((kind, word, i))
+            i = j
+    return tokens
+
+
+class _Parser:
+    def __init__(self, tokens: list[tuple[str, str, int]]) -> None:
+        self.tokens = tokens
+        self.i = 0
+
+    def peek(self) -> str | None:
+        return self.tokens[self.i][0] if self.i < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str, int]:
+        token = self.tokens[self.i]
+        self.i += 1
+        return token
+
+    def parse(self) -> Node:
+        node = self.or_expr()
+        if self.peek() == ")":
+            raise QueryError(f"the “)” at character {self.tokens[self.i][2] + 1} has no matching “(”: remove it")
+        return node
+
+    def or_expr(self) -> Node:
+        nodes = [self.and_expr()]
+        while self.peek() == "OR":
+            self.take()
+            if self.peek() in (None, ")", "OR"):
+                raise QueryError("OR needs a word on each side, e.g. 调解 OR 仲裁")
+            nodes.append(self.and_expr())
+        return nodes[0] if len(nodes) == 1 else Or(tuple(nodes))
+
+    def and_expr(self) -> Node:
+        nodes = []
+        while self.peek() not in (None, ")", "OR"):
+            if self.peek() == "AND":
+                self.take()
+                if self.peek() in (None, ")", "OR", "AND"):
+                    raise QueryError("AND needs a word on each side, e.g. 调解 AND 仲裁")
+                continue
+            nodes.append(self.unary())
+        if not nodes:
+            raise QueryError("OR needs a word on each side, e.g. 调解 OR 仲裁" if self.peek() == "OR" else "empty query")
+        return nodes[0] if len(nodes) == 1 else And(tuple(nodes))
+
+    def unary(self) -> Node:
+        kind, value, pos = self.take()
+        if kind == "NOT":
+            if self.peek() in (None, ")", "OR", "AND"):
+                raise QueryError(f"“{value}” at character {pos + 1} must be followed by the word to exclude")
+            return Not(self.unary())
+        if kind == "(":
+            if self.peek() == ")":
+                raise QueryError(f"the parentheses at character {pos + 1} are empty: put words inside or remove them")
+            node = self.or_expr()
+            if self.peek() != ")":
+                raise QueryError(f"the “(” at character {pos + 1} is never closed: add a “)”")
+            self.take()
+            return node
+        if kind == "phrase":
+            if not value.strip():
+                raise QueryError(f"the quotes at character {pos + 1} are empty: put a phrase inside or remove them")
+            return Text(value.strip(), phrase=True)
+        if kind == "word":
+            field = _FIELD.match(value)
+            if field:
+                return _filter(field.group(1), field.group(2).strip(), value)
+            return Text(value)
+        raise QueryError(f"unexpected “{value}” at character {pos + 1}")
+
+
+def _filter(name: str, value: str, raw: str) -> Node:
+    key = FIELD_ALIASES.get(name.lower())
+    if key is None:
+        if not name.isascii():
+            return Text(raw)
+        raise QueryError(f"unknown field “{name}:”; filter with region:, year: or topic: (地区: 年份: 主题:)")
+    if not value:
+        raise QueryError(f"“{raw}” needs a value, e.g. {key}:{ {'region': '广东省', 'year': '2021', 'topic': '社区矫正'}[key] }")
+    if key == "year":
+        parse_year_range(value)
+    return Filter(key, value)
+
+
+def _has_positive(node: Node) -> bool:
+    if isinstance(node, Text):
+        return True
+    if isinstance(node, And):
+        return any(_has_positive(n) for n in node.nodes)
+    if isinstance(node, Or):
+        return all(_has_positive(n) for n in node.nodes)
+    return False
+
+
+def parse_query(query: str) -> Node:
+    """Parse a query string into a tree, or raise QueryError saying what is wrong and how to fix it."""
+    query = unicodedata.normalize("NFKC", query).strip()
+    if not query:
+        raise QueryError("empty query: type one or more words, e.g. 社区矫正")
+    if len(query) > MAX_QUERY_LENGTH:
+        raise QueryError(f"the query is {len(query)} characters long; shorten it to {MAX_QUERY_LENGTH} or fewer")
+    node = _Parser(_lex(query)).parse()
+    if not _has_positive(node):
+        raise QueryError("the query only excludes or filters: add at least one word to search for")
+    return node
+
+
+def positive_texts(node: Node) -> list[Text]:
+    """The words and phrases a hit is highlighted for (everything not under a NOT)."""
+    if isinstance(node, Text):
+        return [node]
+    if isinstance(node, And | Or):
+        return [t for n in node.nodes for t in positive_texts(n)]
+    return []
+
+
+def describe(node: Node) -> str:
+    """Render the tree back as an unambiguous query string (how the query was understood)."""
+    if isinstance(node, Text):
+        return f"“{node.text}”" if node.phrase or " " in node.text else node.text
+    if isinstance(node, Filter):
+        return f"{node.field}:{node.value}"
+    if isinstance(node, Not):
+        return f"NOT {describe(node.node)}"
+    joiner = " AND " if isinstance(node, And) else " OR "
+    return "(" + joiner.join(describe(n) for n in node.nodes) + ")"

@@ -1,0 +1,41 @@
+"""Topic tagging from an editable taxonomy file: topics with the terms that signal them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from analyzers import fold
+
+DEFAULT_TAXONOMY = Path(__file__).with_name("topics.txt")
+
+
+class TaxonomyError(ValueError):
+    """A taxonomy file line that is not `topic: term, term`."""
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """Topics and their (folded) terms, in file order."""
+
+    topics: tuple[tuple[str, tuple[str, ...]], ...]
+
+    def tag(self, text: str, headings: tuple[str, ...] = ()) -> tuple[str, ...]:
+        """Return the topics whose terms occur in `text` or in one of the `headings` above it."""
+        haystack = fold(" ".join((*headings, text)))
+        return tuple(topic for topic, terms in self.topics if any(term in haystack for term in terms))
+
+
+def load_taxonomy(path: Path = DEFAULT_TAXONOMY) -> Taxonomy:
+    """Read a taxonomy file: `#` comments, blank lines, and `topic: term, term, …` lines."""
+    topics = []
+    for number, raw in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, sep, rest = line.replace("：", ":").partition(":")
+        terms = tuple(fold(t.strip()) for t in rest.replace("，", ",").replace("、", ",").split(",") if t.strip())
+        if not sep or not name.strip() or not terms:
+            raise TaxonomyError(f"{path}, line {number}: expected 'topic: term, term', got {raw!r}")
+        topics.append((name.strip(), terms))
+    return Taxonomy(tuple(topics))

@@ -1,0 +1,204 @@
+"""The `govsearch` command: index, search, reports, stats, show, remove, serve."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sys
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from indexer import (
+    BUNDLED_CORPUS,
+    FACETS,
+    SORTS,
+    IndexBusy,
+    Instance,
+    QueryError,
+    SearchRequest,
+    TaxonomyError,
+    WhooshBackend,
+    index_files,
+    remove_reports,
+)
+
+from . import settings
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+def _instance(home: str) -> Instance:
+    return Instance(Path(home)).start()
+
+
+def _backend(home: str) -> WhooshBackend:
+    backend = WhooshBackend(_instance(home).home)
+    if not backend.exists():
+        raise click.ClickException(f"no index in {home}. Run `govsearch index` first.")
+    return backend
+
+
+def _terminal_text(marked: str, colour: bool) -> str:
+    """HTML with <mark> → terminal text, matches in colour on a terminal."""
+    styled = _MARK.sub(lambda m: click.style(m.group(1), fg="yellow", bold=True) if colour else m.group(1), marked)
+    return html.unescape(styled)
+
+
+home_option = click.option(
+    "--home",
+    envvar="GOVSEARCH_HOME",
+    default=lambda: settings.load()["HOME"],
+    show_default="instance",
+    help="Instance folder (index, caches, saved searches).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """政府报告全文检索: search Chinese government reports paragraph by paragraph."""
+
+
+@main.command("index")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--rebuild", is_flag=True, help="Build a fresh index aside, then swap it in.")
+@home_option
+def index_command(paths: tuple[Path, ...], rebuild: bool, home: str) -> None:
+    """Index report files and folders (default: the bundled corpus)."""
+    instance = _instance(home)
+    targets = list(paths) or [BUNDLED_CORPUS]
+
+    def progress(results):
+        return tqdm(results, unit="file", desc="indexing", disable=None, leave=False)
+
+    try:
+        summary = index_files(instance, targets, rebuild=rebuild, progress=progress)
+    except IndexBusy as exc:
+        raise click.ClickException(f"{exc}.") from exc
+    except TaxonomyError as exc:
+        raise click.ClickException(f"{exc}. Fix that line of the taxonomy file and run again.") from exc
+    click.echo(
+        f"indexed {summary.reports} reports ({summary.paragraphs:,} paragraphs); "
+        f"{summary.unchanged} unchanged; skipped {len(summary.skipped)}"
+        + (":" if summary.skipped else "")
+    )
+    for path, reason in summary.skipped:
+        click.echo(f"  skipped {path}: {reason}")
+    if summary.failed:
+        raise click.ClickException("nothing could be indexed. Check the files named above and run again.")
+
+
+@main.command("remove")
+@click.argument("targets", nargs=-1, required=True)
+@home_option
+def remove_command(targets: tuple[str, ...], home: str) -> None:
+    """Remove reports from the index, by report id or by the path they were indexed from."""
+    try:
+        removed = remove_reports(_instance(home), list(targets))
+    except IndexBusy as exc:
+        raise click.ClickException(f"{exc}.") from exc
+    click.echo(f"removed {removed} report(s)")
+    if not removed:
+        raise click.ClickException("no such report in the index. `govsearch reports` lists report ids.")
+
+
+def _filters(region: tuple[str, ...], year: tuple[str, ...], topic: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    return {k: v for k, v in {"region": region, "year": year, "topic": topic}.items() if v}
+
+
+@main.command("search")
+@click.argument("query")
+@click.option("--region", multiple=True, help="Region at any level (广东省, 清远市, 清城区); repeat for OR.")
+@click.option("--year", multiple=True, help="A year (2021) or range (2020-2022); repeat for OR.")
+@click.option("--topic", multiple=True, help="A topic of the taxonomy; repeat for OR.")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="Hits per page.")
+@click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page number.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per hit and line.")
+@home_option
+def search_command(query, region, year, topic, sort, limit, page, as_json, home) -> None:
+    """Search paragraphs: words (AND), OR, -word, "phrase", (groups), region:/year:/topic: filters."""
+    backend = _backend(home)
+    request = SearchRequest(query, _filters(region, year, topic), page=page, page_size=limit, sort=sort)
+    try:
+        result = backend.search(request)
+    except QueryError as exc:
+        raise click.ClickException(f"{exc}\nSee `govsearch search --help` for the query syntax.") from exc
+    if as_json:
+        for hit in result.hits:
+            click.echo(json.dumps(hit.to_dict(), ensure_ascii=False))
+        return
+    colour = sys.stdout.isatty()
+    click.echo(
+        f"{result.total} hits for {result.understood} ({result.took_ms / 1000:.2f} s)"
+        + (f" — page {page} of {result.pages}" if result.total else "")
+    )
+    for rank, hit in enumerate(result.hits, start=(page - 1) * limit + 1):
+        place = " › ".join(hit.region) or "地区不详"
+        click.echo(f"\n{rank:>3}. {hit.title} · {place} · {hit.year or '年份不详'}")
+        if hit.section:
+            click.echo(f"     {hit.section}")
+        click.echo(f"     {_terminal_text(hit.snippet, colour)}")
+        click.echo(click.style(f"     {hit.id}  (第{hit.paragraph}段, {hit.source})", dim=True) if colour else f"     {hit.id}  (第{hit.paragraph}段, {hit.source})")
+    if result.total:
+        click.echo("")
+        for facet, label in FACETS.items():
+            values = result.facets[facet]
+            shown = ", ".join(f"{v.label} {v.count}" for v in values[:12])
+            click.echo(f"{label}: {shown}")
+
+
+@main.command("reports")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per report and line.")
+@home_option
+def reports_command(as_json: bool, home: str) -> None:
+    """List the indexed reports with their metadata."""
+    for doc in _backend(home).reports():
+        record = {
+            "id": doc["report_id"],
+            "title": doc["report_title"],
+            "source": doc["source"],
+            "org": doc["org"],
+            "date": doc["date"],
+            "region": doc["region_path"],
+            "year": int(doc["year"]) if doc.get("year") else None,
+            "paragraphs": doc["paragraphs"],
+        }
+        if as_json:
+            click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            region = " › ".join(record["region"]) or "地区不详"
+            click.echo(f"{record['id']}\t{record['year'] or '—'}\t{region}\t{record['title']} ({record['paragraphs']}段)")
+
+
+@main.command("stats")
+@home_option
+def stats_command(home: str) -> None:
+    """Count reports, paragraphs and facet values in the index."""
+    backend = _backend(home)
+    click.echo(f"reports: {len(backend.reports())}")
+    click.echo(f"paragraphs: {backend.paragraph_count():,}")
+    for facet, values in backend.facet_values().items():
+        click.echo(f"{FACETS[facet]}: " + ", ".join(f"{v.label} {v.count}" for v in values))
+
+
+@main.command("show")
+@click.argument("paragraph_id")
+@click.option("--context", default=1, show_default=True, type=click.IntRange(0, 20), help="Neighbours each side.")
+@home_option
+def show_command(paragraph_id: str, context: int, home: str) -> None:
+    """Show a paragraph with its report's metadata and its neighbours."""
+    backend = _backend(home)
+    found = backend.paragraph(paragraph_id)
+    if found is None:
+        raise click.ClickException(f"no paragraph {paragraph_id!r}. Ids look like REPORT#12; `govsearch search` prints them.")
+    click.echo(f"{found['report_title']}\n{' › '.join(found['region_path'])} · {found.get('year', '')} · {found['org']} {found['date']}")
+    click.echo(f"{found['source']}\n")
+    number = found["number"]
+    for para in backend.report_paragraphs(found["report_id"]):
+        if abs(para["number"] - number) <= context:
+            marker = "▶" if para["number"] == number else " "
+            section = " › ".join(para.get("section_path", []))
+            click.echo(f"{marker} [{para['number']}] {section}\n  {para['text']}\n")

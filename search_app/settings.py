@@ -1,0 +1,28 @@
+"""One table of settings, read by the web app and the CLI: defaults, then GOVSEARCH_* variables, then overrides."""
+
+from __future__ import annotations
+
+import os
+from collections import namedtuple
+
+Setting = namedtuple("Setting", "name default help")
+
+SETTINGS = (
+    Setting("HOME", "instance", "Instance folder: the index, jieba's cache, saved searches, topics.txt, dictionary.txt"),
+    Setting("HOST", "127.0.0.1", "Address `govsearch serve` listens on"),
+    Setting("PORT", 5000, "Port `govsearch serve` listens on"),
+    Setting("PAGE_SIZE", 10, "Hits per page in the web UI and the API"),
+    Setting("EXPORT_LIMIT", 5000, "Most hits one CSV/JSON export holds"),
+)
+_TYPES = {s.name: type(s.default) for s in SETTINGS}
+
+
+def load(overrides: dict | None = None) -> dict:
+    """Return every setting: defaults, then GOVSEARCH_<NAME> environment variables, then `overrides`."""
+    values = {s.name: s.default for s in SETTINGS}
+    for name, kind in _TYPES.items():
+        raw = os.environ.get(f"GOVSEARCH_{name}")
+        if raw is not None:
+            values[name] = kind(raw)
+    values.update(overrides or {})
+    return values

@@ -1,0 +1,51 @@
+"""Shared fixtures: an instance folder with the bundled corpus indexed (real jieba, real whoosh on disk)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from indexer import BUNDLED_CORPUS, Instance, WhooshBackend, index_files
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+WORK_REPORTS = SHARED / "corpus" / "work-reports"
+
+
+@pytest.fixture(scope="session")
+def seed_home(tmp_path_factory) -> Path:
+    """An instance folder holding an index of the five bundled seed reports (built once per session)."""
+    home = tmp_path_factory.mktemp("seed-home")
+    summary = index_files(Instance(home), [BUNDLED_CORPUS])
+    assert summary.reports == 5 and not summary.skipped
+    return home
+
+
+@pytest.fixture(scope="session")
+def seeds(seed_home) -> WhooshBackend:
+    """A backend over the seed index."""
+    backend = WhooshBackend(seed_home)
+    yield backend
+    backend.close()
+
+
+@pytest.fixture
+def home(tmp_path) -> Instance:
+    """A fresh, empty instance folder."""
+    return Instance(tmp_path / "home")
+
+
+def write_report(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    """Write a report file in the given encoding; return its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def search_ids(backend: WhooshBackend, query: str, **filters) -> list[str]:
+    """Ids of every hit of a query (all pages)."""
+    from indexer import SearchRequest
+
+    result = backend.search(SearchRequest(query, {k: tuple(v) for k, v in filters.items()}, page_size=1000))
+    return [h.id for h in result.hits]

@@ -1,0 +1,160 @@
+"""The analyzer decides what users can find: tested on behaviour, not on jieba's exact split."""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+
+import pytest
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.filedb.filestore import RamStorage
+from whoosh.query import Phrase
+
+from analyzers import CharAnalyzer, WordAnalyzer, char_tokens, fold, word_tokens, words
+from indexer import SearchRequest
+from indexer.highlight import match_spans
+
+PARAGRAPHS = {
+    "p1": "政府工作报告提出，坚持和发展新时代“枫桥经验”，推进法治政府建设。",
+    "p2": "充分发挥人民调解委员会作用，改进法律援助模式。",
+    "p3": "依托凤凰FM88.7开设普法栏目，开通12348热线，PM2.5浓度下降，5G基站建成，调解成功率达95.52%。",
+    "p4": "2021年上半年，全区接收社区矫正对象139人。",
+    "p5": "建设法治的政府，经验丰富的枫桥干部。",
+}
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    """A small on-disk index of the paragraphs above with the full govsearch pipeline."""
+    from indexer import Instance, WhooshBackend, index_files
+
+    folder = tmp_path_factory.mktemp("analyzer-corpus")
+    for name, text in PARAGRAPHS.items():
+        (folder / f"{name}.txt").write_text(f"司法局{name}测试报告\n{text}\n", encoding="utf-8")
+    home = tmp_path_factory.mktemp("analyzer-home")
+    index_files(Instance(home), [folder])
+    backend = WhooshBackend(home)
+    yield backend
+    backend.close()
+
+
+def found(backend, query: str) -> set[str]:
+    result = backend.search(SearchRequest(query, page_size=100))
+    return {h.source.rsplit("/", 1)[-1].removesuffix(".txt") for h in result.hits}
+
+
+def test_word_positions_are_ordinals_not_character_offsets():
+    tokens = [t for t in word_tokens("政府工作报告提出新目标") if t.text in ("报告", "提出")]
+    positions = {t.text: t.pos for t in tokens}
+    assert positions["提出"] - positions["报告"] == 1
+
+
+def test_phrase_over_words_matches_adjacent_words_in_ram_index():
+    schema = Schema(id=ID(stored=True), body=TEXT(analyzer=WordAnalyzer(), phrase=True))
+    ix = RamStorage().create_index(schema)
+    with ix.writer() as writer:
+        writer.add_document(id="adjacent", body="政府工作报告提出新目标")
+        writer.add_document(id="apart", body="报告已经在会上提出")
+    with ix.searcher() as searcher:
+        hits = {h["id"] for h in searcher.search(Phrase("body", ["报告", "提出"]))}
+    assert hits == {"adjacent"}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ('"枫桥经验"', {"p1"}),
+        ('"法治政府建设"', {"p1"}),
+        ("法治政府建设", {"p1"}),
+    ],
+)
+def test_phrases_match_only_adjacent_words_in_order(index, query, expected):
+    # p5 has 法治, 政府, 建设, 枫桥 and 经验, but never next to each other in this order
+    assert found(index, query) == expected
+
+
+@pytest.mark.parametrize(("query", "expected"), [("调解", {"p2", "p3"}), ("援助", {"p2"}), ("矫", {"p4"})])
+def test_words_inside_longer_words_and_single_characters_are_found(index, query, expected):
+    assert found(index, query) == expected
+
+
+@pytest.mark.parametrize("query", ["FM88.7", "12348", "PM2.5", "5G", "95.52%", "95.52"])
+def test_numbers_latin_and_mixed_tokens_survive(index, query):
+    assert found(index, query) == {"p3"}
+
+
+def test_a_number_does_not_match_inside_a_longer_number(index):
+    assert found(index, "1234") == set()
+
+
+def test_year_with_nian_matches_text_that_says_it(index):
+    assert found(index, "2021年") == {"p4"}
+
+
+@pytest.mark.parametrize(("query", "expected"), [("ＦＭ８８．７", {"p3"}), ("調解", {"p2", "p3"}), ("枫橋經驗", {"p1"})])
+def test_full_width_and_traditional_queries_fold(index, query, expected):
+    assert found(index, query) == expected
+
+
+def test_traditional_text_in_documents_is_found_by_simplified_queries(tmp_path):
+    from indexer import Instance, WhooshBackend, index_files
+
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "t.txt").write_text("某縣政府工作報告\n推進鄉村振興，加強人民調解。\n", encoding="utf-8")
+    index_files(Instance(tmp_path / "h"), [tmp_path / "c"])
+    backend = WhooshBackend(tmp_path / "h")
+    assert found(backend, "乡村振兴") == {"t"}
+    assert found(backend, "调解") == {"t"}
+    hit = backend.search(SearchRequest("调解")).hits[0]
+    assert "<mark>調解</mark>" in hit.highlight  # the original characters are marked
+    backend.close()
+
+
+def test_folding_keeps_length_so_offsets_stay_exact():
+    text = "ＦＭ８８．７調解鄉村振興下ー步\u3000"
+    assert len(fold(text)) == len(text)
+    assert fold(text) == "fm88.7调解乡村振兴下一步 "
+
+
+def test_highlights_mark_exactly_the_matched_characters():
+    text = "调查研究后解决问题，人民调解委员会调解纠纷。"
+    spans = match_spans(text, ["调解"])
+    assert [text[s:e] for s, e in spans] == ["调解", "调解"]
+
+
+def test_highlight_html_escapes_the_text(index, tmp_path):
+    from indexer.highlight import mark
+
+    assert mark("<script>调解</script>", [(8, 10)]) == "&lt;script&gt;<mark>调解</mark>&lt;/script&gt;"
+
+
+def test_domain_dictionary_keeps_terms_whole():
+    assert "枫桥经验" in words("坚持发展枫桥经验")
+    assert "社区矫正" in words("加强社区矫正工作")
+
+
+def test_sub_words_are_stacked_on_their_words_position():
+    tokens = list(word_tokens("人民调解委员会"))
+    by_text = {t.text: t.pos for t in tokens}
+    assert "调解" in by_text and by_text["调解"] == by_text.get("人民调解", by_text["调解"])
+
+
+def test_char_tokens_skip_punctuation_and_keep_runs_whole():
+    assert [t.text for t in char_tokens("“枫桥”，PM2.5！")] == ["枫", "桥", "pm2.5"]
+
+
+def test_analyzers_pickle_with_the_schema():
+    for analyzer in (WordAnalyzer(), CharAnalyzer()):
+        assert pickle.loads(pickle.dumps(analyzer)) == analyzer
+
+
+def test_jieba_prints_nothing_and_caches_in_the_instance_folder(tmp_path):
+    code = (
+        "from pathlib import Path; from indexer import Instance; "
+        f"Instance(Path({str(tmp_path)!r})).start(); "
+        "from analyzers import words; print(words('法治政府'))"
+    )
+    run = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True, check=True)
+    assert run.stderr == ""
+    assert (tmp_path / "cache" / "jieba.cache").is_file()

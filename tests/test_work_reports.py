@@ -1,0 +1,40 @@
+"""The 195 real work reports: indexed without error, metadata agreeing with MANIFEST.tsv."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from indexer import Instance, WhooshBackend, index_files, load_taxonomy, read_report
+
+from .conftest import WORK_REPORTS
+
+pytestmark = pytest.mark.skipif(
+    not (WORK_REPORTS / "MANIFEST.tsv").is_file(), reason=f"work-report corpus not found at {WORK_REPORTS}"
+)
+
+
+def test_region_and_year_agree_with_the_manifest_for_95_percent():
+    with (WORK_REPORTS / "MANIFEST.tsv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    taxonomy = load_taxonomy()
+    misses = []
+    for row in rows:
+        report = read_report(WORK_REPORTS / row["file"], taxonomy)
+        if ("-".join(report.region), str(report.year)) != (row["region_guess"], row["year_guess"]):
+            misses.append((row["file"], report.region, report.year))
+    agreement = 1 - len(misses) / len(rows)
+    print(f"\nregion+year agreement {agreement:.1%}; misses: {misses}")
+    assert agreement >= 0.95, misses
+
+
+def test_the_whole_corpus_indexes_without_error_and_is_searchable(tmp_path):
+    summary = index_files(Instance(tmp_path), [WORK_REPORTS])
+    assert summary.skipped == [] and summary.reports == 195
+    backend = WhooshBackend(tmp_path)
+    from indexer import SearchRequest
+
+    result = backend.search(SearchRequest("乡村振兴", {"region": ("保定市",)}))
+    assert result.total > 0 and all(h.region[:2] == ["河北省", "保定市"] for h in result.hits)
+    backend.close()
