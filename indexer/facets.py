@@ -35,6 +35,12 @@ class FacetSets:
                     sets[facet][term.decode("utf-8")] = docs
         return cls(sets, live)
 
+    def year_of(self, docnum: int) -> int:
+        """The year of a document (0 when unknown), for sorting by year."""
+        if not hasattr(self, "_years"):
+            self._years = {d: int(y) for y, docs in self.sets["year"].items() if y.isdigit() for d in docs}
+        return self._years.get(docnum, 0)
+
     def everything(self) -> set[int]:
         """All live documents."""
         return set(self.live)

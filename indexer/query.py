@@ -176,6 +176,8 @@ class _Parser:
                 raise QueryError(f"“{value}” at character {pos + 1} must be followed by the word to exclude")
             return Not(self.unary())
         if kind == "(":
+            if self.peek() is None:
+                raise QueryError(f"the “(” at character {pos + 1} is never closed: add a “)”")
             if self.peek() == ")":
                 raise QueryError(f"the parentheses at character {pos + 1} are empty: put words inside or remove them")
             node = self.or_expr()

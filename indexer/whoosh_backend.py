@@ -21,7 +21,6 @@ from whoosh.query import AndMaybe, NullQuery, Or, Phrase, Query, Term
 from whoosh.query import And as WAnd
 from whoosh.query import Not as WNot
 from whoosh.scoring import BM25F
-from whoosh.sorting import FieldFacet, ScoreFacet
 
 from analyzers import char_tokens, words
 
@@ -182,12 +181,19 @@ class WhooshBackend:
         matched = set(searcher.docs_for_query(compiled))
         chosen = resolve_filters(facets, request.filters)
         final = facets.narrow(matched, chosen)
-        sortedby = [FieldFacet("year", reverse=True), ScoreFacet()] if request.sort == "year" else None
-        page = searcher.search_page(
-            compiled, request.page, pagelen=request.page_size, filter=final, sortedby=sortedby
-        ) if final else []
         needles = [t.text for t in q.positive_texts(tree)]
-        hits = [self._hit(hit.fields(), hit.score, needles) for hit in page] if final else []
+        hits = []
+        if final:
+            # limit=None: with a limit, whoosh's collector skips blocks and loses top hits of AndMaybe queries
+            top = searcher.search(compiled, limit=None, filter=final, optimize=False)
+            ranked = [(top.score(i), top.docnum(i)) for i in range(top.scored_length())]
+            if request.sort == "year":
+                ranked.sort(key=lambda pair: (-facets.year_of(pair[1]), -pair[0]))
+            start = (request.page - 1) * request.page_size
+            hits = [
+                self._hit(searcher.stored_fields(docnum), score, needles)
+                for score, docnum in ranked[start : start + request.page_size]
+            ]
         return SearchResult(
             request=request,
             understood=q.describe(tree),

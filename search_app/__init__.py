@@ -1,1 +1,45 @@
-"""Everything a person touches: the `govsearch` CLI, the web UI and JSON API, saved searches."""
+"""Everything a person touches: the `govsearch` CLI, the web UI and JSON API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from flask_wtf import CSRFProtect
+
+from indexer import Instance, WhooshBackend
+
+from . import settings
+
+csrf = CSRFProtect()
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """The application factory: settings from defaults, GOVSEARCH_* variables, then `config`."""
+    app = Flask(__name__)
+    app.config.update(settings.load(config))
+    app.json.ensure_ascii = False  # the API speaks Chinese; keep it readable
+    app.config.setdefault("SECRET_KEY", None)
+    instance = Instance(Path(app.config["HOME"])).start()  # loads jieba now, not on the first request
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _secret_key(instance.home)
+    app.extensions["govsearch"] = WhooshBackend(instance.home)
+    csrf.init_app(app)
+
+    from .api import api
+    from .pages import pages
+
+    app.register_blueprint(pages)
+    app.register_blueprint(api)
+    return app
+
+
+def _secret_key(home: Path) -> str:
+    """A per-instance secret (for CSRF tokens), created once and kept in the instance folder."""
+    import secrets
+
+    path = home / "secret_key"
+    if not path.is_file():
+        path.write_text(secrets.token_hex(32), encoding="ascii")
+        path.chmod(0o600)
+    return path.read_text(encoding="ascii").strip()

@@ -202,3 +202,23 @@ def show_command(paragraph_id: str, context: int, home: str) -> None:
             marker = "▶" if para["number"] == number else " "
             section = " › ".join(para.get("section_path", []))
             click.echo(f"{marker} [{para['number']}] {section}\n  {para['text']}\n")
+
+
+@main.command("serve")
+@click.option("--host", default=lambda: settings.load()["HOST"], show_default="127.0.0.1", help="Address to listen on.")
+@click.option("--port", default=lambda: settings.load()["PORT"], show_default="5000", type=int, help="Port to listen on.")
+@home_option
+def serve_command(host: str, port: int, home: str) -> None:
+    """Serve the web UI and JSON API (building the index from the bundled corpus on a fresh instance)."""
+    from waitress import serve
+
+    from . import create_app
+
+    instance = _instance(home)
+    if not WhooshBackend(instance.home).exists():
+        click.echo(f"no index in {home} yet: indexing the bundled corpus ({BUNDLED_CORPUS})")
+        summary = index_files(instance, [BUNDLED_CORPUS], progress=lambda r: tqdm(r, unit="file", desc="indexing"))
+        click.echo(f"indexed {summary.reports} reports ({summary.paragraphs:,} paragraphs)")
+    app = create_app({"HOME": str(instance.home)})
+    click.echo(f"govsearch is serving {instance.home} at http://{host}:{port}/  (Ctrl+C to stop)")
+    serve(app, host=host, port=port, threads=8, ident="govsearch")

@@ -1,0 +1,77 @@
+"""URL parameters ↔ search requests: the whole search state lives in the URL."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from werkzeug.datastructures import MultiDict
+
+from indexer import FACETS, SORTS, QueryError, SearchRequest
+from indexer.query import And, Text, describe, parse_query
+
+
+def request_from_args(args: MultiDict, page_size: int) -> SearchRequest:
+    """Build a SearchRequest from query-string arguments (q, region, year, topic, sort, page)."""
+    try:
+        page = int(args.get("page", "1") or 1)
+    except ValueError as exc:
+        raise QueryError("page must be a whole number, e.g. page=2") from exc
+    if page < 1:
+        raise QueryError("page must be 1 or more")
+    sort = args.get("sort", "relevance") or "relevance"
+    if sort not in SORTS:
+        raise QueryError(f"sort must be one of: {', '.join(SORTS)}")
+    filters = {f: tuple(v for v in args.getlist(f) if v.strip()) for f in FACETS}
+    return SearchRequest(
+        query=args.get("q", "").strip(),
+        filters={f: v for f, v in filters.items() if v},
+        page=page,
+        page_size=page_size,
+        sort=sort,
+    )
+
+
+def args_of(request: SearchRequest, **changes) -> list[tuple[str, str]]:
+    """Query-string pairs for `request` with changes (q=, filters=, page=, sort=) applied."""
+    query = changes.get("q", request.query)
+    filters = changes.get("filters", request.filters)
+    page = changes.get("page", request.page)
+    sort = changes.get("sort", request.sort)
+    pairs = [("q", query)]
+    for facet in FACETS:
+        pairs += [(facet, v) for v in filters.get(facet, ())]
+    if sort != "relevance":
+        pairs.append(("sort", sort))
+    if page != 1:
+        pairs.append(("page", str(page)))
+    return pairs
+
+
+def url_of(path: str, request: SearchRequest, **changes) -> str:
+    """A URL for `request` with changes applied."""
+    return f"{path}?{urlencode(args_of(request, **changes))}"
+
+
+def toggled(request: SearchRequest, facet: str, value: str) -> dict[str, tuple[str, ...]]:
+    """The filters with `value` of `facet` switched on or off."""
+    current = request.filters.get(facet, ())
+    values = tuple(v for v in current if v != value) if value in current else (*current, value)
+    filters = dict(request.filters)
+    filters[facet] = values
+    return {k: v for k, v in filters.items() if v}
+
+
+def without_one_word(query: str) -> list[tuple[str, str]]:
+    """For a query of several words: (word, query without it), to offer when nothing matched."""
+    try:
+        tree = parse_query(query)
+    except QueryError:
+        return []
+    if not isinstance(tree, And):
+        return []
+    options = []
+    for i, node in enumerate(tree.nodes):
+        if isinstance(node, Text):
+            rest = [describe(n) for j, n in enumerate(tree.nodes) if j != i]
+            options.append((node.text, " ".join(rest)))
+    return options

@@ -1,0 +1,135 @@
+"""The web UI and JSON API through Flask's test client: data, not markup details."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from search_app import create_app
+
+
+@pytest.fixture(scope="module")
+def client(seed_home):
+    """A test client of an app over the seed index."""
+    app = create_app({"TESTING": True, "HOME": str(seed_home)})
+    return app.test_client()
+
+
+def api(client, **params):
+    response = client.get("/api/search", query_string=params)
+    return response.status_code, response.get_json()
+
+
+def test_api_search_returns_ranked_hits_with_the_cli_fields(client):
+    status, data = api(client, q="社区矫正")
+    assert status == 200 and data["total"] > 0
+    hit = data["hits"][0]
+    for key in ("id", "score", "title", "source", "paragraph", "section", "text", "highlight", "region", "year", "topics"):
+        assert key in hit
+    assert "<mark>社区矫正</mark>" in hit["highlight"]
+    scores = [h["score"] for h in data["hits"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_values_of_one_facet_combine_with_or_and_facets_with_and(client):
+    _, qingcheng = api(client, q="调解", region="清城区")
+    _, huadu = api(client, q="调解", region="花都区")
+    _, both = api(client, q="调解", region=["清城区", "花都区"])
+    assert both["total"] == qingcheng["total"] + huadu["total"]
+    _, narrowed = api(client, q="调解", region=["清城区", "花都区"], year="2024")
+    assert narrowed["total"] == huadu["total"]
+
+
+def test_facet_counts_ignore_their_own_selection_but_not_the_others(client):
+    _, data = api(client, q="调解", region="广东省")
+    regions = {v["value"]: v for v in data["facets"]["region"]}
+    years = {v["value"]: v["count"] for v in data["facets"]["year"]}
+    assert regions["广东省"]["selected"] and regions["广东省"]["count"] == data["total"]
+    assert regions["上海市"]["count"] > 0  # other regions stay visible and selectable
+    assert set(years) == {"2021", "2024"}  # year counts respect the region filter (上海's 2020 is gone)
+    assert sum(years.values()) == data["total"]
+    _, data = api(client, q="调解", region="广东省", year="2024")
+    regions = {v["value"]: v for v in data["facets"]["region"]}
+    assert regions["广东省"]["count"] == data["total"]  # region counts respect the year filter
+
+
+def test_region_facet_is_a_tree(client):
+    _, data = api(client, q="司法")
+    guangdong = next(v for v in data["facets"]["region"] if v["value"] == "广东省")
+    cities = {c["label"] for c in guangdong["children"]}
+    assert cities == {"清远市", "广州市"}
+
+
+def test_a_malformed_query_is_a_400_with_a_message(client):
+    status, data = api(client, q='"枫桥经验')
+    assert status == 400 and "quote" in data["error"]
+    page = client.get("/", query_string={"q": "(调解"})
+    assert page.status_code == 400
+    assert "never closed" in page.get_data(as_text=True) and 'value="(调解"' in page.get_data(as_text=True)
+
+
+def test_script_in_a_query_is_shown_as_text(client):
+    page = client.get("/", query_string={"q": "<script>alert(1)</script>"}).get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_no_results_offers_to_drop_a_word_and_filters(client):
+    page = client.get("/", query_string={"q": "社区矫正 航天发射", "year": "2021"}).get_data(as_text=True)
+    assert 'id="no-results"' in page and "去掉“航天发射”再试" in page and "去掉筛选条件再试" in page
+
+
+def test_pages_keep_the_whole_state_in_the_url(client):
+    _, first = api(client, q="法治", page=1)
+    _, second = api(client, q="法治", page=2)
+    assert first["pages"] >= 2
+    assert not {h["id"] for h in first["hits"]} & {h["id"] for h in second["hits"]}
+
+
+def test_sort_by_year_puts_newest_first(client):
+    _, data = api(client, q="法治", sort="year")
+    years = [h["year"] for h in data["hits"]]
+    assert years == sorted(years, reverse=True)
+
+
+def test_year_histogram_counts_hits_per_year(client):
+    _, data = api(client, q="调解")
+    assert sum(y["count"] for y in data["years"]) == data["total"]
+
+
+def test_csv_export_opens_in_excel_with_chinese_text(client):
+    response = client.get("/export.csv", query_string={"q": "社区矫正"})
+    body = response.get_data(as_text=True)
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    _, data = api(client, q="社区矫正")
+    assert rows[0][0] == "id" and len(rows) - 1 == data["total"]
+
+
+def test_report_api_and_page_list_all_paragraphs_in_order(client):
+    _, data = api(client, q="枫桥经验")
+    report_id = data["hits"][0]["id"].split("#")[0]
+    report = client.get(f"/api/reports/{report_id}").get_json()
+    numbers = [p["paragraph"] for p in report["paragraphs"]]
+    assert numbers == list(range(1, len(numbers) + 1))
+    page = client.get(f"/reports/{report_id}", query_string={"q": "枫桥经验"}).get_data(as_text=True)
+    assert "<mark>枫桥经验</mark>" in page
+    assert client.get("/api/reports/nope").status_code == 404
+
+
+def test_paragraph_permalink_redirects_to_its_place(client):
+    response = client.get("/reports/000_95bebef6734a544e-xxxxxx/3")
+    assert response.status_code == 404
+    _, data = api(client, q="枫桥经验")
+    hit = data["hits"][0]
+    response = client.get(f"/reports/{hit['id'].split('#')[0]}/{hit['paragraph']}")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"#p{hit['paragraph']}")
+
+
+def test_an_instance_without_an_index_says_how_to_build_one(tmp_path):
+    app = create_app({"TESTING": True, "HOME": str(tmp_path)})
+    client = app.test_client()
+    assert client.get("/api/search?q=调解").status_code == 503
+    assert "govsearch index" in client.get("/").get_data(as_text=True)
