@@ -51,7 +51,9 @@ def clean_text(text: str) -> CleanText:
         if not line:
             blank = True
             continue
-        if len(line) <= 150 and (_ALWAYS_CHROME.search(line) or (i in edge and (_EDGE_CHROME.match(line) or _EDGE_COPYRIGHT.search(line)))):
+        if len(line) <= 150 and (
+            _ALWAYS_CHROME.search(line) or (i in edge and (_EDGE_CHROME.match(line) or _EDGE_COPYRIGHT.search(line)))
+        ):
             chrome.append(line)
             continue
         if lines and len(lines) <= 3 and line == lines[0].text:

@@ -63,7 +63,9 @@ class FacetSets:
         else:
             found = [v for v in known if _last(v) == path or _SUFFIX.sub("", _last(v)) == path]
         if not found and path.split(REGION_SEPARATOR)[-1] not in region_names():
-            raise QueryError(f"unknown region “{value}”: give a province, city or county, such as 广东省, 清远市 or 清城区")
+            raise QueryError(
+                f"unknown region “{value}”: give a province, city or county, such as 广东省, 清远市 or 清城区"
+            )
         return found
 
     def narrow(self, matched: set[int], chosen: dict[str, set[str]], skip: str = "") -> set[int]:

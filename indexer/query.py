@@ -108,7 +108,11 @@ def _lex(query: str) -> list[tuple[str, str, int]]:
         elif ch == "|":
             tokens.append(("OR", ch, i))
             i += 1
-        elif ch == "-" and (i + 1 < n and not query[i + 1].isspace()) and (not tokens or query[i - 1].isspace() or query[i - 1] == "("):
+        elif (
+            ch == "-"
+            and (i + 1 < n and not query[i + 1].isspace())
+            and (not tokens or query[i - 1].isspace() or query[i - 1] == "(")
+        ):
             tokens.append(("NOT", ch, i))
             i += 1
         else:
@@ -166,7 +170,9 @@ class _Parser:
                 continue
             nodes.append(self.unary())
         if not nodes:
-            raise QueryError("OR needs a word on each side, e.g. 调解 OR 仲裁" if self.peek() == "OR" else "empty query")
+            raise QueryError(
+                "OR needs a word on each side, e.g. 调解 OR 仲裁" if self.peek() == "OR" else "empty query"
+            )
         return nodes[0] if len(nodes) == 1 else And(tuple(nodes))
 
     def unary(self) -> Node:
@@ -204,7 +210,9 @@ def _filter(name: str, value: str, raw: str) -> Node:
             return Text(raw)
         raise QueryError(f"unknown field “{name}:”; filter with region:, year: or topic: (地区: 年份: 主题:)")
     if not value:
-        raise QueryError(f"“{raw}” needs a value, e.g. {key}:{ {'region': '广东省', 'year': '2021', 'topic': '社区矫正'}[key] }")
+        raise QueryError(
+            f"“{raw}” needs a value, e.g. {key}:{ {'region': '广东省', 'year': '2021', 'topic': '社区矫正'}[key] }"
+        )
     if key == "year":
         parse_year_range(value)
     return Filter(key, value)

@@ -59,6 +59,6 @@ def read_overrides(path: Path, manifest: dict[str, Overrides]) -> Overrides | No
         except (ValueError, OSError) as exc:
             raise ReportError(sidecar, f"is not a readable JSON object ({exc})") from exc
         if not isinstance(values, dict):
-            raise ReportError(sidecar, "must hold a JSON object such as {\"year\": 2021}")
+            raise ReportError(sidecar, 'must hold a JSON object such as {"year": 2021}')
         merged.update(_parse(values, sidecar).fields)
     return Overrides(merged) if merged else None

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
-from whoosh.query import AndMaybe, NullQuery, Or, Phrase, Query, Term
 from whoosh.query import And as WAnd
+from whoosh.query import AndMaybe, NullQuery, Or, Phrase, Query, Term
 from whoosh.query import Not as WNot
 from whoosh.scoring import BM25F
 
@@ -27,7 +27,7 @@ from analyzers import char_tokens, words
 from . import query as q
 from .errors import IndexBusy, IndexMissing, QueryError
 from .facets import FacetSets, resolve_filters
-from .highlight import match_spans, mark, snippet
+from .highlight import mark, match_spans, snippet
 from .results import FACETS, FacetValue, Hit, SearchRequest, SearchResult
 from .schema import make_schema
 
@@ -41,7 +41,9 @@ def _text_query(text: str) -> Query:
     chars = [t.text for t in char_tokens(text)]
     if not chars:
         raise QueryError(f"“{text}” has nothing to search for (only punctuation): use words or numbers")
-    required = Term("chars", chars[0], boost=CHARS_BOOST) if len(chars) == 1 else Phrase("chars", chars, boost=CHARS_BOOST)
+    required = (
+        Term("chars", chars[0], boost=CHARS_BOOST) if len(chars) == 1 else Phrase("chars", chars, boost=CHARS_BOOST)
+    )
     ranking = [Term(field, w, boost=boost) for w in words(text) for field, boost in FIELD_BOOSTS.items()]
     return AndMaybe(required, Or(ranking)) if ranking else required
 

@@ -81,8 +81,7 @@ def index_command(paths: tuple[Path, ...], rebuild: bool, home: str) -> None:
         raise click.ClickException(f"{exc}. Fix that line of the taxonomy file and run again.") from exc
     click.echo(
         f"indexed {summary.reports} reports ({summary.paragraphs:,} paragraphs); "
-        f"{summary.unchanged} unchanged; skipped {len(summary.skipped)}"
-        + (":" if summary.skipped else "")
+        f"{summary.unchanged} unchanged; skipped {len(summary.skipped)}" + (":" if summary.skipped else "")
     )
     for path, reason in summary.skipped:
         click.echo(f"  skipped {path}: {reason}")
@@ -141,7 +140,11 @@ def search_command(query, region, year, topic, sort, limit, page, as_json, home)
         if hit.section:
             click.echo(f"     {hit.section}")
         click.echo(f"     {_terminal_text(hit.snippet, colour)}")
-        click.echo(click.style(f"     {hit.id}  (第{hit.paragraph}段, {hit.source})", dim=True) if colour else f"     {hit.id}  (第{hit.paragraph}段, {hit.source})")
+        click.echo(
+            click.style(f"     {hit.id}  (第{hit.paragraph}段, {hit.source})", dim=True)
+            if colour
+            else f"     {hit.id}  (第{hit.paragraph}段, {hit.source})"
+        )
     if result.total:
         click.echo("")
         for facet, label in FACETS.items():
@@ -170,7 +173,9 @@ def reports_command(as_json: bool, home: str) -> None:
             click.echo(json.dumps(record, ensure_ascii=False))
         else:
             region = " › ".join(record["region"]) or "地区不详"
-            click.echo(f"{record['id']}\t{record['year'] or '—'}\t{region}\t{record['title']} ({record['paragraphs']}段)")
+            click.echo(
+                f"{record['id']}\t{record['year'] or '—'}\t{region}\t{record['title']} ({record['paragraphs']}段)"
+            )
 
 
 @main.command("stats")
@@ -193,8 +198,11 @@ def show_command(paragraph_id: str, context: int, home: str) -> None:
     backend = _backend(home)
     found = backend.paragraph(paragraph_id)
     if found is None:
-        raise click.ClickException(f"no paragraph {paragraph_id!r}. Ids look like REPORT#12; `govsearch search` prints them.")
-    click.echo(f"{found['report_title']}\n{' › '.join(found['region_path'])} · {found.get('year', '')} · {found['org']} {found['date']}")
+        raise click.ClickException(
+            f"no paragraph {paragraph_id!r}. Ids look like REPORT#12; `govsearch search` prints them."
+        )
+    place = " › ".join(found["region_path"])
+    click.echo(f"{found['report_title']}\n{place} · {found.get('year', '')} · {found['org']} {found['date']}")
     click.echo(f"{found['source']}\n")
     number = found["number"]
     for para in backend.report_paragraphs(found["report_id"]):
@@ -206,7 +214,9 @@ def show_command(paragraph_id: str, context: int, home: str) -> None:
 
 @main.command("serve")
 @click.option("--host", default=lambda: settings.load()["HOST"], show_default="127.0.0.1", help="Address to listen on.")
-@click.option("--port", default=lambda: settings.load()["PORT"], show_default="5000", type=int, help="Port to listen on.")
+@click.option(
+    "--port", default=lambda: settings.load()["PORT"], show_default="5000", type=int, help="Port to listen on."
+)
 @home_option
 def serve_command(host: str, port: int, home: str) -> None:
     """Serve the web UI and JSON API (building the index from the bundled corpus on a fresh instance)."""

@@ -16,7 +16,20 @@ from . import params
 from .reports import report_record
 
 pages = Blueprint("pages", __name__)
-EXPORT_FIELDS = ("id", "score", "title", "region", "year", "section", "paragraph", "topics", "org", "date", "source", "text")
+EXPORT_FIELDS = (
+    "id",
+    "score",
+    "title",
+    "region",
+    "year",
+    "section",
+    "paragraph",
+    "topics",
+    "org",
+    "date",
+    "source",
+    "text",
+)
 
 
 def _backend():
@@ -73,14 +86,23 @@ def export(fmt: str):
     name = "govsearch-export"
     if fmt == "json":
         body = json.dumps({"query": result.request.query, "total": result.total, "hits": hits}, ensure_ascii=False)
-        return Response(body, mimetype="application/json", headers={"Content-Disposition": f"attachment; filename={name}.json"})
+        return Response(
+            body, mimetype="application/json", headers={"Content-Disposition": f"attachment; filename={name}.json"}
+        )
     out = io.StringIO()
     out.write("\ufeff")  # BOM: Excel then reads the file as UTF-8
     writer = csv.writer(out)
     writer.writerow(EXPORT_FIELDS)
     for hit in hits:
-        writer.writerow([" › ".join(hit[f]) if f == "region" else "、".join(hit[f]) if f == "topics" else hit[f] for f in EXPORT_FIELDS])
-    return Response(out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={name}.csv"})
+        writer.writerow(
+            [
+                " › ".join(hit[f]) if f == "region" else "、".join(hit[f]) if f == "topics" else hit[f]
+                for f in EXPORT_FIELDS
+            ]
+        )
+    return Response(
+        out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={name}.csv"}
+    )
 
 
 @pages.get("/reports/<report_id>")

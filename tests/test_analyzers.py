@@ -92,7 +92,9 @@ def test_year_with_nian_matches_text_that_says_it(index):
     assert found(index, "2021年") == {"p4"}
 
 
-@pytest.mark.parametrize(("query", "expected"), [("ＦＭ８８．７", {"p3"}), ("調解", {"p2", "p3"}), ("枫橋經驗", {"p1"})])
+@pytest.mark.parametrize(
+    ("query", "expected"), [("ＦＭ８８．７", {"p3"}), ("調解", {"p2", "p3"}), ("枫橋經驗", {"p1"})]
+)
 def test_full_width_and_traditional_queries_fold(index, query, expected):
     assert found(index, query) == expected
 

@@ -21,7 +21,10 @@ SEEDS = {
     "003_e6e3b2f4a4e89e50.txt": (("天津市", "东丽区"), 2021),
     "004_b7cffffbc446fd03.txt": (("广东省", "广州市", "花都区"), 2024),
 }
-REPORT = "某某区司法局2021年工作总结\n一、主要工作\n(一)人民调解\n全区调解纠纷100件。\n二、下一步计划\n继续做好调解。\n某某区司法局\n2021年12月1日\n"
+REPORT = (
+    "某某区司法局2021年工作总结\n一、主要工作\n(一)人民调解\n全区调解纠纷100件。\n"
+    "二、下一步计划\n继续做好调解。\n某某区司法局\n2021年12月1日\n"
+)
 
 
 @pytest.mark.parametrize(("name", "expected"), SEEDS.items())
@@ -57,7 +60,9 @@ def test_a_title_repeated_at_the_top_counts_once():
 def test_the_broken_paragraph_of_the_qingcheng_report_is_whole_again():
     report = read_report(BUNDLED_CORPUS / "000_95bebef6734a544e.txt", TAXONOMY)
     texts = [p.text for p in report.paragraphs]
-    assert "2.扎实做好帮教安置工作。全区现有2447名刑满释放人员,截至2021年6月,我区共接收刑满释放人员共261人" in "".join(texts)
+    assert "2.扎实做好帮教安置工作。全区现有2447名刑满释放人员,截至2021年6月,我区共接收刑满释放人员共261人" in "".join(
+        texts
+    )
     assert not any(t.startswith("截至2021年6月,我区共接收") for t in texts)
 
 
@@ -79,7 +84,9 @@ def test_paragraphs_carry_their_section_path():
 
 
 def test_full_width_outline_markers_are_headings():
-    lines = clean_text("一、总体情况\n（一）调解工作\n１．加强调解。全年调解100件。\n（２）做好援助\n援助50件。\n").lines
+    lines = clean_text(
+        "一、总体情况\n（一）调解工作\n１．加强调解。全年调解100件。\n（２）做好援助\n援助50件。\n"
+    ).lines
     sections = split_sections(list(lines))
     assert sections[-1].path == ("一、总体情况", "（一）调解工作", "１．加强调解", "（２）做好援助")
 

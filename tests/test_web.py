@@ -26,7 +26,19 @@ def test_api_search_returns_ranked_hits_with_the_cli_fields(client):
     status, data = api(client, q="社区矫正")
     assert status == 200 and data["total"] > 0
     hit = data["hits"][0]
-    for key in ("id", "score", "title", "source", "paragraph", "section", "text", "highlight", "region", "year", "topics"):
+    for key in (
+        "id",
+        "score",
+        "title",
+        "source",
+        "paragraph",
+        "section",
+        "text",
+        "highlight",
+        "region",
+        "year",
+        "topics",
+    ):
         assert key in hit
     assert "<mark>社区矫正</mark>" in hit["highlight"]
     scores = [h["score"] for h in data["hits"]]
