@@ -1,0 +1,99 @@
+"""The index on disk: idempotent re-indexing, replacement, deletion, atomic rebuilds, one writer."""
+
+from __future__ import annotations
+
+import pytest
+from whoosh import index as whoosh_index
+
+from indexer import IndexBusy, SearchRequest, WhooshBackend, index_files, remove_reports
+
+from .conftest import write_report
+
+REPORT = "某某县司法局2021年工作总结\n一、主要工作\n全县人民调解纠纷100件。\n二、下一步\n继续推进法律援助。\n"
+
+
+def hits(home, query):
+    backend = WhooshBackend(home.home)
+    try:
+        return [h.id for h in backend.search(SearchRequest(query, page_size=100)).hits]
+    finally:
+        backend.close()
+
+
+def test_reindexing_the_same_reports_is_idempotent(home, tmp_path):
+    folder = tmp_path / "c"
+    write_report(folder, "a.txt", REPORT)
+    first = index_files(home, [folder])
+    again = index_files(home, [folder])
+    assert (first.reports, again.reports, again.unchanged) == (1, 0, 1)
+    assert len(hits(home, "调解")) == 1
+
+
+def test_a_changed_report_replaces_its_paragraphs(home, tmp_path):
+    folder = tmp_path / "c"
+    path = write_report(folder, "a.txt", REPORT)
+    index_files(home, [folder])
+    path.write_text(REPORT.replace("人民调解纠纷100件", "办理公证200件"), encoding="utf-8")
+    index_files(home, [folder])
+    assert hits(home, "调解") == [] and len(hits(home, "公证")) == 1
+
+
+def test_a_removed_report_can_be_deleted(home, tmp_path):
+    folder = tmp_path / "c"
+    path = write_report(folder, "a.txt", REPORT)
+    write_report(folder, "b.txt", REPORT.replace("某某县", "另一县"))
+    index_files(home, [folder])
+    assert remove_reports(home, [str(path)]) == 1
+    assert len(hits(home, "调解")) == 1
+
+
+def test_bad_files_are_skipped_and_reported_while_the_rest_is_indexed(home, tmp_path):
+    folder = tmp_path / "c"
+    write_report(folder, "good.txt", REPORT)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02\xff" * 100)
+    summary = index_files(home, [folder, tmp_path / "missing"])
+    assert summary.reports == 1
+    assert {p.rsplit("/", 1)[-1]: r for p, r in summary.skipped}.keys() == {"empty.txt", "binary.txt", "missing"}
+    assert not summary.failed
+
+
+def test_a_rebuild_is_built_aside_and_swapped_in(home, tmp_path):
+    folder = tmp_path / "c"
+    write_report(folder, "a.txt", REPORT)
+    index_files(home, [folder])
+    backend = WhooshBackend(home.home)
+    before = backend.search(SearchRequest("调解")).total
+    write_report(folder, "b.txt", REPORT.replace("某某县", "另一县"))
+    index_files(home, [folder], rebuild=True)
+    assert backend.search(SearchRequest("调解")).total == before + 1  # an open backend follows the swap
+    assert len(list((home.home / "indexes").iterdir())) == 1  # the old index is gone
+    backend.close()
+
+
+def test_a_failed_rebuild_leaves_the_old_index_untouched(home, tmp_path, monkeypatch):
+    folder = tmp_path / "c"
+    write_report(folder, "a.txt", REPORT)
+    index_files(home, [folder])
+    import indexer.build
+
+    def broken(report):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(indexer.build, "report_documents", broken)
+    with pytest.raises(KeyboardInterrupt):
+        index_files(home, [folder], rebuild=True, workers=1)
+    assert len(hits(home, "调解")) == 1
+    assert len(list((home.home / "indexes").iterdir())) == 1
+
+
+def test_a_second_writer_is_told_another_is_writing(home, tmp_path):
+    folder = tmp_path / "c"
+    write_report(folder, "a.txt", REPORT)
+    index_files(home, [folder])
+    writer = whoosh_index.open_dir(home.home / "index").writer()
+    try:
+        with pytest.raises(IndexBusy, match="another govsearch process"):
+            index_files(home, [folder])
+    finally:
+        writer.cancel()
