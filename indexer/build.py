@@ -103,7 +103,7 @@ def index_files(
     paths: list[Path],
     rebuild: bool = False,
     workers: int | None = None,
-    progress: Callable[[Iterator], Iterator] | None = None,
+    progress: Callable[[Iterator, int], Iterator] | None = None,
 ) -> IndexSummary:
     """Index report files and folders into the instance's index; a rebuild is built aside and swapped in."""
     instance.start()
@@ -118,7 +118,7 @@ def index_files(
     workers = workers or min(2, os.cpu_count() or 1)
 
     def documents(results: Iterator) -> Iterator[list[dict]]:
-        for path, docs, reason in progress(results) if progress else results:
+        for path, docs, reason in progress(results, len(files)) if progress else results:
             if docs is None and reason == "unchanged":
                 summary.unchanged += 1
             elif docs is None:

@@ -47,6 +47,11 @@ def _terminal_text(marked: str, colour: bool) -> str:
     return html.unescape(styled)
 
 
+def _progress(results, total: int):
+    """A progress bar over indexing results, shown only on a terminal."""
+    return tqdm(results, total=total, unit="file", desc="indexing", disable=None, leave=False)
+
+
 home_option = click.option(
     "--home",
     envvar="GOVSEARCH_HOME",
@@ -70,11 +75,8 @@ def index_command(paths: tuple[Path, ...], rebuild: bool, home: str) -> None:
     instance = _instance(home)
     targets = list(paths) or [BUNDLED_CORPUS]
 
-    def progress(results):
-        return tqdm(results, unit="file", desc="indexing", disable=None, leave=False)
-
     try:
-        summary = index_files(instance, targets, rebuild=rebuild, progress=progress)
+        summary = index_files(instance, targets, rebuild=rebuild, progress=_progress)
     except IndexBusy as exc:
         raise click.ClickException(f"{exc}.") from exc
     except TaxonomyError as exc:
@@ -227,7 +229,7 @@ def serve_command(host: str, port: int, home: str) -> None:
     instance = _instance(home)
     if not WhooshBackend(instance.home).exists():
         click.echo(f"no index in {home} yet: indexing the bundled corpus ({BUNDLED_CORPUS})")
-        summary = index_files(instance, [BUNDLED_CORPUS], progress=lambda r: tqdm(r, unit="file", desc="indexing"))
+        summary = index_files(instance, [BUNDLED_CORPUS], progress=_progress)
         click.echo(f"indexed {summary.reports} reports ({summary.paragraphs:,} paragraphs)")
     app = create_app({"HOME": str(instance.home)})
     click.echo(f"govsearch is serving {instance.home} at http://{host}:{port}/  (Ctrl+C to stop)")
