@@ -14,7 +14,6 @@ from analyzers import PreAnalysed, Token, char_tokens, word_tokens
 from .reports import Report
 from .results import REGION_SEPARATOR
 
-SECTION_SEPARATOR = " › "
 _FIELD_GAP = 2  # positions left between title, headings and text, so no phrase spans two of them
 
 

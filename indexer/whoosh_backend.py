@@ -28,7 +28,7 @@ from . import query as q
 from .errors import IndexBusy, IndexMissing, QueryError
 from .facets import FacetSets, resolve_filters
 from .highlight import mark, match_spans, snippet
-from .results import FACETS, FacetValue, Hit, SearchRequest, SearchResult
+from .results import FacetValue, Hit, SearchRequest, SearchResult
 from .schema import make_schema
 
 SECTION_SEPARATOR = " › "
@@ -256,6 +256,3 @@ class WhooshBackend:
         """How many paragraphs are indexed."""
         searcher, _ = self._current()
         return searcher.doc_count()
-
-
-__all__ = ["FACETS", "WhooshBackend"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
@@ -68,9 +69,7 @@ def search():
 
 
 def _export_result(page_size: int):
-    search_request = params.request_from_args(request.args, page_size)
-    search_request = SearchRequest(search_request.query, search_request.filters, 1, page_size, search_request.sort)
-    return _backend().search(search_request)
+    return _backend().search(replace(params.request_from_args(request.args, page_size), page=1))
 
 
 @pages.get("/export.<fmt>")

@@ -10,6 +10,8 @@ from indexer import BUNDLED_CORPUS, Instance, WhooshBackend, index_files
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 WORK_REPORTS = SHARED / "corpus" / "work-reports"
+# The fields every hit carries, in `govsearch search --json` and /api/search alike (issue #2)
+HIT_FIELDS = {"id", "score", "title", "source", "paragraph", "section", "text", "highlight", "region", "year", "topics"}
 
 
 @pytest.fixture(scope="session")
