@@ -7,6 +7,7 @@ part) happens once, on both cores.
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import asdict
 
 from analyzers import PreAnalysed, Token, char_tokens, word_tokens
@@ -43,6 +44,7 @@ def report_documents(report: Report) -> list[dict]:
     title_words = PreAnalysed(list(word_tokens(report.title)))
     title_chars = char_tokens(report.title)
     regions = region_values(report.region)
+    added = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     docs = []
     for para in report.paragraphs:
         heading = " ".join(para.section)
@@ -68,6 +70,7 @@ def report_documents(report: Report) -> list[dict]:
                 "region_path": list(report.region),
                 "paragraphs": len(report.paragraphs),
                 "digest": digest,
+                "added": added,
             }
         )
     return docs

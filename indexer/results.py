@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass, field
 
 FACETS = {"region": "地区", "year": "年份", "topic": "主题"}
-SORTS = ("relevance", "year")
+SORTS = ("relevance", "year", "added")  # added: most recently indexed reports first
 REGION_SEPARATOR = "/"
 
 
@@ -18,6 +19,12 @@ class SearchRequest:
     page: int = 1
     page_size: int = 10
     sort: str = "relevance"
+
+
+def passage_key(title: str, region: list[str] | tuple[str, ...], year: int | str | None, text: str) -> str:
+    """A paragraph's identity across rebuilds, moves and renumbering: its report's title, region, year and its text."""
+    identity = "\x1f".join((title, "/".join(region), str(year or ""), text))
+    return hashlib.sha1(identity.encode("utf-8")).hexdigest()[:20]
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,12 @@ class Hit:
     topics: list[str]
     org: str
     date: str
+    added: str = ""  # when its report was indexed (UTC, ISO 8601)
+
+    @property
+    def key(self) -> str:
+        """The paragraph's passage key (what saved searches remember as seen)."""
+        return passage_key(self.title, self.region, self.year, self.text)
 
     def to_dict(self) -> dict:
         """The hit as plain JSON-ready data."""

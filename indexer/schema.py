@@ -30,4 +30,5 @@ def make_schema() -> Schema:
         region_path=STORED,  # [province, city, county]
         paragraphs=STORED,  # paragraphs in the report
         digest=STORED,  # digest of the report as indexed, to skip unchanged files
+        added=STORED,  # when the report was (re)indexed, UTC ISO 8601: "newest hits" for feeds
     )

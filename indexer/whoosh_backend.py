@@ -12,7 +12,7 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -28,7 +28,7 @@ from . import query as q
 from .errors import IndexBusy, IndexMissing, QueryError
 from .facets import FacetSets, resolve_filters
 from .highlight import mark, match_spans, snippet
-from .results import FacetValue, Hit, SearchRequest, SearchResult
+from .results import FacetValue, Hit, SearchRequest, SearchResult, passage_key
 from .schema import make_schema
 
 SECTION_SEPARATOR = " › "
@@ -46,6 +46,12 @@ def _text_query(text: str) -> Query:
     )
     ranking = [Term(field, w, boost=boost) for w in words(text) for field, boost in FIELD_BOOSTS.items()]
     return AndMaybe(required, Or(ranking)) if ranking else required
+
+
+def _key_of(fields: dict) -> str:
+    """The passage key of a stored paragraph, the same as its Hit.key."""
+    year = int(fields["year"]) if fields.get("year") else None
+    return passage_key(fields["report_title"], fields.get("region_path", []), year, fields["text"])
 
 
 class WhooshBackend:
@@ -174,15 +180,25 @@ class WhooshBackend:
         parts = [self._compile(n, facets) for n in node.nodes]
         return WAnd(parts) if isinstance(node, q.And) else Or(parts)
 
-    def search(self, request: SearchRequest) -> SearchResult:
-        """Run a request: ranked page of hits with highlights, total, and facet counts."""
-        started = time.perf_counter()
+    def _select(self, request: SearchRequest, exclude: Collection[str] = ()):
+        """Parse and match a request: (tree, searcher, facets, compiled, matched, chosen, final)."""
         tree = q.parse_query(request.query)
         searcher, facets = self._current()
         compiled = self._compile(tree, facets)
         matched = set(searcher.docs_for_query(compiled))
+        if exclude:
+            matched = {d for d in matched if _key_of(searcher.stored_fields(d)) not in exclude}
         chosen = resolve_filters(facets, request.filters)
         final = facets.narrow(matched, chosen)
+        return tree, searcher, facets, compiled, matched, chosen, final
+
+    def search(self, request: SearchRequest, exclude: Collection[str] = ()) -> SearchResult:
+        """Run a request: ranked page of hits with highlights, total, and facet counts.
+
+        `exclude` holds passage keys (Hit.key) to leave out, e.g. what a saved search has already seen.
+        """
+        started = time.perf_counter()
+        tree, searcher, facets, compiled, matched, chosen, final = self._select(request, exclude)
         needles = [t.text for t in q.positive_texts(tree)]
         hits = []
         if final:
@@ -191,6 +207,9 @@ class WhooshBackend:
             ranked = [(top.score(i), top.docnum(i)) for i in range(top.scored_length())]
             if request.sort == "year":
                 ranked.sort(key=lambda pair: (-facets.year_of(pair[1]), -pair[0]))
+            elif request.sort == "added":
+                added = {d: searcher.stored_fields(d).get("added", "") for _, d in ranked}
+                ranked.sort(key=lambda pair: (added[pair[1]], pair[0]), reverse=True)
             start = (request.page - 1) * request.page_size
             hits = [
                 self._hit(searcher.stored_fields(docnum), score, needles)
@@ -206,6 +225,11 @@ class WhooshBackend:
             years=facets.histogram(final),
             took_ms=(time.perf_counter() - started) * 1000,
         )
+
+    def passage_keys(self, request: SearchRequest) -> set[str]:
+        """The passage keys of every hit of a request (all pages)."""
+        _, searcher, *_, final = self._select(request)
+        return {_key_of(searcher.stored_fields(d)) for d in final}
 
     @staticmethod
     def _hit(fields: dict, score: float | None, needles: list[str]) -> Hit:
@@ -227,6 +251,7 @@ class WhooshBackend:
             topics=list(fields.get("topic_list", [])),
             org=fields.get("org", ""),
             date=fields.get("date", ""),
+            added=fields.get("added", ""),
         )
 
     def report_paragraphs(self, report_id: str) -> list[dict]:

@@ -10,6 +10,7 @@ from flask_wtf import CSRFProtect
 from indexer import Instance, WhooshBackend
 
 from . import settings
+from .saved_store import SavedStore
 
 csrf = CSRFProtect()
 
@@ -24,12 +25,15 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _secret_key(instance.home)
     app.extensions["govsearch"] = WhooshBackend(instance.home)
+    app.extensions["govsearch.saved"] = SavedStore(instance.saved_db)
     csrf.init_app(app)
 
     from .api import api
     from .pages import pages
+    from .saved_pages import saved_pages
 
     app.register_blueprint(pages)
+    app.register_blueprint(saved_pages)
     app.register_blueprint(api)
     return app
 

@@ -1,22 +1,18 @@
-"""The `govsearch` command: index, search, reports, stats, show, remove, serve."""
+"""The `govsearch` command: index, search, reports, stats, show, remove, serve, saved."""
 
 from __future__ import annotations
 
-import html
 import json
-import re
 import sys
 from pathlib import Path
 
 import click
-from tqdm import tqdm
 
 from indexer import (
     BUNDLED_CORPUS,
     FACETS,
     SORTS,
     IndexBusy,
-    Instance,
     QueryError,
     SearchRequest,
     TaxonomyError,
@@ -26,39 +22,8 @@ from indexer import (
 )
 
 from . import settings
-
-_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
-
-
-def _instance(home: str) -> Instance:
-    return Instance(Path(home)).start()
-
-
-def _backend(home: str) -> WhooshBackend:
-    backend = WhooshBackend(_instance(home).home)
-    if not backend.exists():
-        raise click.ClickException(f"no index in {home}. Run `govsearch index` first.")
-    return backend
-
-
-def _terminal_text(marked: str, colour: bool) -> str:
-    """HTML with <mark> → terminal text, matches in colour on a terminal."""
-    styled = _MARK.sub(lambda m: click.style(m.group(1), fg="yellow", bold=True) if colour else m.group(1), marked)
-    return html.unescape(styled)
-
-
-def _progress(results, total: int):
-    """A progress bar over indexing results, shown only on a terminal."""
-    return tqdm(results, total=total, unit="file", desc="indexing", disable=None, leave=False)
-
-
-home_option = click.option(
-    "--home",
-    envvar="GOVSEARCH_HOME",
-    default=lambda: settings.load()["HOME"],
-    show_default="instance",
-    help="Instance folder (index, caches, saved searches).",
-)
+from .cli_common import backend_of, echo_hit, home_option, instance_of, progress_bar
+from .saved_cli import saved_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -72,11 +37,11 @@ def main() -> None:
 @home_option
 def index_command(paths: tuple[Path, ...], rebuild: bool, home: str) -> None:
     """Index report files and folders (default: the bundled corpus)."""
-    instance = _instance(home)
+    instance = instance_of(home)
     targets = list(paths) or [BUNDLED_CORPUS]
 
     try:
-        summary = index_files(instance, targets, rebuild=rebuild, progress=_progress)
+        summary = index_files(instance, targets, rebuild=rebuild, progress=progress_bar)
     except IndexBusy as exc:
         raise click.ClickException(f"{exc}.") from exc
     except TaxonomyError as exc:
@@ -97,7 +62,7 @@ def index_command(paths: tuple[Path, ...], rebuild: bool, home: str) -> None:
 def remove_command(targets: tuple[str, ...], home: str) -> None:
     """Remove reports from the index, by report id or by the path they were indexed from."""
     try:
-        removed = remove_reports(_instance(home), list(targets))
+        removed = remove_reports(instance_of(home), list(targets))
     except IndexBusy as exc:
         raise click.ClickException(f"{exc}.") from exc
     click.echo(f"removed {removed} report(s)")
@@ -121,7 +86,7 @@ def _filters(region: tuple[str, ...], year: tuple[str, ...], topic: tuple[str, .
 @home_option
 def search_command(query, region, year, topic, sort, limit, page, as_json, home) -> None:
     """Search paragraphs: words (AND), OR, -word, "phrase", (groups), region:/year:/topic: filters."""
-    backend = _backend(home)
+    backend = backend_of(home)
     request = SearchRequest(query, _filters(region, year, topic), page=page, page_size=limit, sort=sort)
     try:
         result = backend.search(request)
@@ -137,16 +102,7 @@ def search_command(query, region, year, topic, sort, limit, page, as_json, home)
         + (f" — page {page} of {result.pages}" if result.total else "")
     )
     for rank, hit in enumerate(result.hits, start=(page - 1) * limit + 1):
-        place = " › ".join(hit.region) or "地区不详"
-        click.echo(f"\n{rank:>3}. {hit.title} · {place} · {hit.year or '年份不详'}")
-        if hit.section:
-            click.echo(f"     {hit.section}")
-        click.echo(f"     {_terminal_text(hit.snippet, colour)}")
-        click.echo(
-            click.style(f"     {hit.id}  (第{hit.paragraph}段, {hit.source})", dim=True)
-            if colour
-            else f"     {hit.id}  (第{hit.paragraph}段, {hit.source})"
-        )
+        echo_hit(rank, hit, colour)
     if result.total:
         click.echo("")
         for facet, label in FACETS.items():
@@ -160,7 +116,7 @@ def search_command(query, region, year, topic, sort, limit, page, as_json, home)
 @home_option
 def reports_command(as_json: bool, home: str) -> None:
     """List the indexed reports with their metadata."""
-    for doc in _backend(home).reports():
+    for doc in backend_of(home).reports():
         record = {
             "id": doc["report_id"],
             "title": doc["report_title"],
@@ -184,7 +140,7 @@ def reports_command(as_json: bool, home: str) -> None:
 @home_option
 def stats_command(home: str) -> None:
     """Count reports, paragraphs and facet values in the index."""
-    backend = _backend(home)
+    backend = backend_of(home)
     click.echo(f"reports: {len(backend.reports())}")
     click.echo(f"paragraphs: {backend.paragraph_count():,}")
     for facet, values in backend.facet_values().items():
@@ -197,7 +153,7 @@ def stats_command(home: str) -> None:
 @home_option
 def show_command(paragraph_id: str, context: int, home: str) -> None:
     """Show a paragraph with its report's metadata and its neighbours."""
-    backend = _backend(home)
+    backend = backend_of(home)
     found = backend.paragraph(paragraph_id)
     if found is None:
         raise click.ClickException(
@@ -226,11 +182,14 @@ def serve_command(host: str, port: int, home: str) -> None:
 
     from . import create_app
 
-    instance = _instance(home)
+    instance = instance_of(home)
     if not WhooshBackend(instance.home).exists():
         click.echo(f"no index in {home} yet: indexing the bundled corpus ({BUNDLED_CORPUS})")
-        summary = index_files(instance, [BUNDLED_CORPUS], progress=_progress)
+        summary = index_files(instance, [BUNDLED_CORPUS], progress=progress_bar)
         click.echo(f"indexed {summary.reports} reports ({summary.paragraphs:,} paragraphs)")
     app = create_app({"HOME": str(instance.home)})
     click.echo(f"govsearch is serving {instance.home} at http://{host}:{port}/  (Ctrl+C to stop)")
     serve(app, host=host, port=port, threads=8, ident="govsearch")
+
+
+main.add_command(saved_group)

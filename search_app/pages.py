@@ -15,6 +15,9 @@ from indexer.query import parse_query, positive_texts
 
 from . import params
 from .reports import report_record
+from .saved_pages import store
+from .saved_searches import mark_hits_seen, status
+from .saved_store import SavedError, SavedSearch
 
 pages = Blueprint("pages", __name__)
 EXPORT_FIELDS = (
@@ -51,12 +54,20 @@ def search():
         except IndexMissing as exc:
             return render_template("missing.html", message=str(exc)), 503
         return render_template("search.html", request_=search_request, overview=overview)
+    saved = _saved_mode(search_request)
+    seen = store().seen(saved.id) if saved else set()
     try:
-        result = _backend().search(search_request)
+        result = _backend().search(search_request, exclude=seen if saved and request.args.get("new") else ())
     except QueryError as exc:
         return render_template("search.html", error=str(exc), request_=search_request), 400
     except IndexMissing as exc:
         return render_template("missing.html", message=str(exc)), 503
+    new_ids: set[str] = set()
+    saved_status = None
+    if saved:
+        new_ids = {hit.id for hit in result.hits if hit.key not in seen}
+        mark_hits_seen(store(), saved, result.hits)  # viewed now: not new next time
+        saved_status = status(store(), _backend(), saved)
     return render_template(
         "search.html",
         request_=search_request,
@@ -65,7 +76,24 @@ def search():
         facets=FACETS,
         max_year_count=max((c for _, c in result.years), default=0),
         drop_words=params.without_one_word(search_request.query) if not result.total else [],
+        saved=saved,
+        saved_status=saved_status,
+        new_ids=new_ids,
+        keep=[("saved", str(saved.id))] + ([("new", "1")] if request.args.get("new") else []) if saved else [],
     )
+
+
+def _saved_mode(search_request: SearchRequest) -> SavedSearch | None:
+    """The saved search a results page was opened from (`saved=ID`), if the page still shows its question."""
+    ref = request.args.get("saved", "")
+    if not ref.isdigit():
+        return None
+    try:
+        saved = store().get(int(ref))
+    except SavedError:
+        return None
+    same = saved.query == search_request.query and saved.filters == search_request.filters
+    return saved if same else None
 
 
 def _export_result(page_size: int):

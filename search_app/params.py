@@ -32,7 +32,7 @@ def request_from_args(args: MultiDict, page_size: int) -> SearchRequest:
 
 
 def args_of(request: SearchRequest, **changes) -> list[tuple[str, str]]:
-    """Query-string pairs for `request` with changes (q=, filters=, page=, sort=) applied."""
+    """Query-string pairs for `request` with changes (q=, filters=, page=, sort=, extra=[pairs]) applied."""
     query = changes.get("q", request.query)
     filters = changes.get("filters", request.filters)
     page = changes.get("page", request.page)
@@ -44,7 +44,7 @@ def args_of(request: SearchRequest, **changes) -> list[tuple[str, str]]:
         pairs.append(("sort", sort))
     if page != 1:
         pairs.append(("page", str(page)))
-    return pairs
+    return pairs + list(changes.get("extra", ()))
 
 
 def url_of(path: str, request: SearchRequest, **changes) -> str:

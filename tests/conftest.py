@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,14 @@ def seeds(seed_home) -> WhooshBackend:
     backend = WhooshBackend(seed_home)
     yield backend
     backend.close()
+
+
+@pytest.fixture
+def seed_copy(tmp_path, seed_home) -> Path:
+    """A private copy of the seed instance, for tests that add reports or saved searches."""
+    copy = tmp_path / "seed-copy"
+    shutil.copytree(seed_home, copy, symlinks=True, ignore=shutil.ignore_patterns("saved.sqlite*"))
+    return copy
 
 
 @pytest.fixture

@@ -82,3 +82,23 @@ def test_search_facets_open_a_hit_and_go_back(server, page, tmp_path):
     assert total(page) == two_regions - qingcheng
     page.screenshot(path=str(tmp_path / "results-filtered.png"), full_page=True)
     assert (tmp_path / "results.png").stat().st_size > 10_000
+
+
+def test_save_a_search_in_one_click_then_find_it_in_the_list_and_delete_it(server, page, tmp_path):
+    page.goto(f"{server}/?q=法律援助&region=广东省")
+    page.wait_for_selector("#save-search")
+    assert page.input_value("#save-name") == "法律援助 广东省"
+    page.click("#save-search button")
+    page.wait_for_selector("#saved-banner")
+    assert "已保存检索「法律援助 广东省」" in page.locator(".flash").inner_text()
+    hits = total(page)
+
+    page.click("#saved-link")
+    row = page.locator("#saved-list tr", has_text="法律援助 广东省")
+    assert row.locator("td.total").inner_text() == str(hits) and row.locator("td.new").inner_text() == "0"
+    page.screenshot(path=str(tmp_path / "saved.png"), full_page=True)
+    page.once("dialog", lambda dialog: dialog.accept())
+    row.locator("button", has_text="删除").click()
+    page.wait_for_selector(".flash")
+    assert "已删除检索「法律援助 广东省」" in page.locator(".flash").inner_text()
+    assert page.locator("#saved-list tr", has_text="法律援助 广东省").count() == 0

@@ -1,0 +1,60 @@
+"""What the `govsearch` sub-commands share: the --home option, opening the instance, printing a hit."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from indexer import Hit, Instance, WhooshBackend
+
+from . import settings
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+def instance_of(home: str) -> Instance:
+    """The instance folder, created and with jieba loaded."""
+    return Instance(Path(home)).start()
+
+
+def backend_of(home: str) -> WhooshBackend:
+    """The backend of an instance that has an index; a ClickException when it has none."""
+    backend = WhooshBackend(instance_of(home).home)
+    if not backend.exists():
+        raise click.ClickException(f"no index in {home}. Run `govsearch index` first.")
+    return backend
+
+
+def terminal_text(marked: str, colour: bool) -> str:
+    """HTML with <mark> → terminal text, matches in colour on a terminal."""
+    styled = _MARK.sub(lambda m: click.style(m.group(1), fg="yellow", bold=True) if colour else m.group(1), marked)
+    return html.unescape(styled)
+
+
+def progress_bar(results, total: int):
+    """A progress bar over indexing results, shown only on a terminal."""
+    return tqdm(results, total=total, unit="file", desc="indexing", disable=None, leave=False)
+
+
+home_option = click.option(
+    "--home",
+    envvar="GOVSEARCH_HOME",
+    default=lambda: settings.load()["HOME"],
+    show_default="instance",
+    help="Instance folder (index, caches, saved searches).",
+)
+
+
+def echo_hit(rank: int, hit: Hit, colour: bool) -> None:
+    """Print one hit: title, region, year, section, snippet with matches in colour, id and source."""
+    place = " › ".join(hit.region) or "地区不详"
+    click.echo(f"\n{rank:>3}. {hit.title} · {place} · {hit.year or '年份不详'}")
+    if hit.section:
+        click.echo(f"     {hit.section}")
+    click.echo(f"     {terminal_text(hit.snippet, colour)}")
+    where = f"     {hit.id}  (第{hit.paragraph}段, {hit.source})"
+    click.echo(click.style(where, dim=True) if colour else where)

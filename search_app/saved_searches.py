@@ -1,0 +1,149 @@
+"""Saved searches at work: validate and save a question, count and list its new hits, import and export.
+
+Shared by the CLI, the web pages, the feed and the API, so they all agree on what "new" means: a hit whose
+passage key (report title, region, year and paragraph text) is not among the saved search's seen passages.
+The hits a search has when it is saved (or its question is edited) count as seen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from indexer import FACETS, Hit, QueryError, SearchRequest, SearchResult, WhooshBackend
+
+from .saved_store import SavedError, SavedSearch, SavedStore, clean_name
+
+CHECK_LIMIT = 1000  # new hits listed per saved search and check; the rest stay new for the next one
+
+
+@dataclass
+class SavedStatus:
+    """A saved search with its hit counts now, or the reason it cannot run."""
+
+    saved: SavedSearch
+    total: int = 0
+    new: int = 0
+    error: str = ""
+
+
+@dataclass
+class ImportSummary:
+    """What an import did: names added, and names skipped with the reason."""
+
+    added: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def request_of(saved: SavedSearch, page: int = 1, page_size: int = 10, sort: str = "relevance") -> SearchRequest:
+    """The search request a saved search stands for."""
+    return SearchRequest(saved.query, dict(saved.filters), page=page, page_size=page_size, sort=sort)
+
+
+def clean_filters(filters: dict) -> dict[str, tuple[str, ...]]:
+    """Filters as facet → tuple of non-empty values; SavedError for a facet that does not exist."""
+    cleaned = {}
+    for facet, values in (filters or {}).items():
+        if facet not in FACETS:
+            raise SavedError(f"unknown filter “{facet}”; filter by {', '.join(FACETS)}")
+        if isinstance(values, str):
+            values = [values]
+        kept = tuple(str(v).strip() for v in values if str(v).strip())
+        if kept:
+            cleaned[facet] = kept
+    return cleaned
+
+
+def _checked(backend: WhooshBackend, query: str, filters: dict) -> tuple[str, dict[str, tuple[str, ...]], set[str]]:
+    """Validate a question against the index: (query, filters, passage keys of its hits now)."""
+    query = (query or "").strip()
+    if not query:
+        raise SavedError("a saved search needs a query")
+    filters = clean_filters(filters)
+    try:
+        keys = backend.passage_keys(SearchRequest(query, filters))
+    except QueryError as exc:
+        raise SavedError(f"the query cannot be saved: {exc}") from exc
+    return query, filters, keys
+
+
+def save(store: SavedStore, backend: WhooshBackend, name: str, query: str, filters: dict) -> SavedSearch:
+    """Save a question under a name; the hits it has now count as seen."""
+    name = clean_name(name)
+    query, filters, keys = _checked(backend, query, filters)
+    return store.add(name, query, filters, seen=keys)
+
+
+def edit(
+    store: SavedStore,
+    backend: WhooshBackend,
+    ref: str | int,
+    name: str | None = None,
+    query: str | None = None,
+    filters: dict | None = None,
+) -> SavedSearch:
+    """Rename a saved search and/or change its question (whose current hits then count as seen)."""
+    current = store.get(ref)
+    if query is None and filters is None:
+        return store.update(current.id, name=name)
+    query, filters, keys = _checked(
+        backend, current.query if query is None else query, current.filters if filters is None else filters
+    )
+    return store.update(current.id, name=name, query=query, filters=filters, seen=keys)
+
+
+def status(store: SavedStore, backend: WhooshBackend, saved: SavedSearch) -> SavedStatus:
+    """How many hits a saved search has now, and how many of them are new."""
+    try:
+        total = backend.search(request_of(saved, page_size=1)).total
+        new = backend.search(request_of(saved, page_size=1), exclude=store.seen(saved.id)).total
+    except QueryError as exc:
+        return SavedStatus(saved, error=str(exc))
+    return SavedStatus(saved, total=total, new=new)
+
+
+def new_hits(
+    store: SavedStore, backend: WhooshBackend, saved: SavedSearch, limit: int = CHECK_LIMIT, sort: str = "relevance"
+) -> SearchResult:
+    """The hits of a saved search its owner has not seen, best first (up to `limit`)."""
+    return backend.search(request_of(saved, page_size=limit, sort=sort), exclude=store.seen(saved.id))
+
+
+def mark_hits_seen(store: SavedStore, saved: SavedSearch, hits: list[Hit]) -> int:
+    """Mark hits seen; return how many were new."""
+    return store.mark_seen(saved.id, [h.key for h in hits])
+
+
+def mark_all_seen(store: SavedStore, backend: WhooshBackend, saved: SavedSearch) -> int:
+    """Mark every current hit of a saved search seen; return how many were new."""
+    return store.mark_seen(saved.id, backend.passage_keys(request_of(saved)))
+
+
+def import_saved(store: SavedStore, backend: WhooshBackend, data: dict) -> ImportSummary:
+    """Add the saved searches of an export; a name already present is skipped and reported, never overwritten."""
+    if not isinstance(data, dict) or not isinstance(data.get("saved"), list):
+        raise SavedError("not a govsearch saved-search export (expected a JSON object with a “saved” list)")
+    summary = ImportSummary()
+    existing = {s.name: s for s in store.all()}
+    for number, entry in enumerate(data["saved"], start=1):
+        if not isinstance(entry, dict):
+            summary.skipped.append((f"entry {number}", "not an object"))
+            continue
+        label = str(entry.get("name", f"entry {number}"))
+        try:
+            name = clean_name(str(entry.get("name", "")))
+            if name in existing:
+                same = existing[name].query == entry.get("query") and existing[name].filters == clean_filters(
+                    entry.get("filters", {})
+                )
+                reason = "already saved (same question)" if same else "a different saved search has this name"
+                summary.skipped.append((name, reason))
+                continue
+            query, filters, keys = _checked(backend, str(entry.get("query", "")), entry.get("filters", {}))
+            seen = entry.get("seen")
+            saved = store.add(name, query, filters, seen=seen if isinstance(seen, list) else keys)
+        except SavedError as exc:
+            summary.skipped.append((label, str(exc)))
+            continue
+        existing[saved.name] = saved
+        summary.added.append(saved.name)
+    return summary
