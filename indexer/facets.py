@@ -41,6 +41,13 @@ class FacetSets:
             self._years = {d: int(y) for y, docs in self.sets["year"].items() if y.isdigit() for d in docs}
         return self._years.get(docnum, 0)
 
+    def union(self, facet: str, values: list[str]) -> set[int]:
+        """The documents with any of `values` of a facet."""
+        docs: set[int] = set()
+        for value in values:
+            docs |= self.sets[facet].get(value, frozenset())
+        return docs
+
     def everything(self) -> set[int]:
         """All live documents."""
         return set(self.live)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from functools import lru_cache
 from html import escape
 
 from analyzers import char_tokens
@@ -9,20 +11,35 @@ from analyzers import char_tokens
 SNIPPET_CHARS = 160
 
 
+_GAP = "\x00"
+
+
+@lru_cache(maxsize=8192)
+def _compact(text: str) -> tuple[str, list[int], list[tuple[int, int]]]:
+    """The exact characters of `text` joined by NULs, where each token starts in that string, and its span."""
+    tokens = char_tokens(text)
+    compact = _GAP + _GAP.join(t.text for t in tokens) + _GAP
+    starts, cursor = [], 1
+    for token in tokens:
+        starts.append(cursor)
+        cursor += len(token.text) + 1
+    return compact, starts, [(t.start, t.end) for t in tokens]
+
+
 def match_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
     """Character spans of `text` where a needle occurs, by the same exact-character rule as search."""
-    tokens = char_tokens(text)
-    by_first: dict[str, list[int]] = {}
-    for i, token in enumerate(tokens):
-        by_first.setdefault(token.text, []).append(i)
+    compact, starts, spans_of = _compact(text)
     spans = []
     for needle in needles:
-        wanted = [t.text for t in char_tokens(needle)]
-        if not wanted:
+        wanted, _, _ = _compact(needle)
+        if wanted == _GAP + _GAP:
             continue
-        for i in by_first.get(wanted[0], ()):
-            if [t.text for t in tokens[i : i + len(wanted)]] == wanted:
-                spans.append((tokens[i].start, tokens[i + len(wanted) - 1].end))
+        at = compact.find(wanted)
+        while at >= 0:
+            first = bisect_left(starts, at + 1)
+            last = first + wanted.count(_GAP) - 2
+            spans.append((spans_of[first][0], spans_of[last][1]))
+            at = compact.find(wanted, at + 1)
     return _merge(spans)
 
 

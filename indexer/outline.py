@@ -18,6 +18,7 @@ _SENTENCE_END = "。；！？;!?…"
 _TERMINATORS = _SENTENCE_END + "：:"
 _CLOSERS = "”’」』)）》"
 _MID_SENTENCE = "，,、"
+_SUBSCRIPT = re.compile(r"^[0-9A-Za-z.]{1,4}$")  # PM / 2.5 / 年平均浓度: a subscript the web page put on its own line
 _HEADING_MAX = 60  # a heading line is short …
 _LEAD_MAX = 40  # … and a heading that leads its paragraph ("1.加强队伍建设。一是…") shorter still
 
@@ -71,16 +72,31 @@ def _continues(previous: str, line: Line) -> bool:
     return len(previous) >= 15 or previous[-1] in _MID_SENTENCE
 
 
+def _subscript(previous: str, line: Line) -> bool:
+    """Whether `line` is a subscript cut out of `previous` (PM + 2.5, CO + 2), set apart by blank lines."""
+    return bool(_SUBSCRIPT.match(line.text)) and previous[-1].isascii() and previous[-1].isalpha()
+
+
 def join_broken_lines(lines: list[Line]) -> list[str]:
     """Join lines that continue a sentence cut by a line break; headings are never joined."""
     merged: list[str] = []
     can_continue = False
+    after_subscript = False
     for line in lines:
-        if merged and can_continue and _continues(merged[-1], line):
-            glue = " " if merged[-1][-1].isascii() and line.text[0].isascii() else ""
+        if merged and can_continue and _subscript(merged[-1], line):
+            merged[-1] += line.text
+            after_subscript = True
+            continue
+        if (
+            merged
+            and can_continue
+            and (_continues(merged[-1], line) or (after_subscript and not heading_level(line.text)))
+        ):
+            glue = " " if merged[-1][-1].isascii() and line.text[0].isascii() and not after_subscript else ""
             merged[-1] += glue + line.text
         else:
             merged.append(line.text)
+        after_subscript = False
         can_continue = classify(merged[-1]).level == 0
     return merged
 

@@ -19,6 +19,7 @@ class SearchRequest:
     page: int = 1
     page_size: int = 10
     sort: str = "relevance"
+    relaxed: bool = True  # list paragraphs missing one of several words after those with all of them
 
 
 def passage_key(title: str, region: list[str] | tuple[str, ...], year: int | str | None, text: str) -> str:
@@ -47,6 +48,7 @@ class Hit:
     org: str
     date: str
     added: str = ""  # when its report was indexed (UTC, ISO 8601)
+    missing: list[str] = field(default_factory=list)  # query words a partial hit lacks (empty: has them all)
 
     @property
     def key(self) -> str:
@@ -85,11 +87,13 @@ class SearchResult:
     facets: dict[str, list[FacetValue]]
     years: list[tuple[int, int]]  # (year, hits) for the current query and filters, oldest first
     took_ms: float
+    partial: int = 0  # hits missing one of several words, listed after the `total` hits with all of them
+    explain: dict = field(default_factory=dict)  # how the query was understood (words, expansions, regions)
 
     @property
     def pages(self) -> int:
         """How many pages the hits fill."""
-        return max(1, -(-self.total // self.request.page_size))
+        return max(1, -(-(self.total + self.partial) // self.request.page_size))
 
     def to_dict(self) -> dict:
         """The result as plain JSON-ready data: the shape behind every front end."""
@@ -100,6 +104,8 @@ class SearchResult:
             "filters": {k: list(v) for k, v in self.request.filters.items()},
             "sort": self.request.sort,
             "total": self.total,
+            "partial": self.partial,
+            "explain": self.explain,
             "page": self.request.page,
             "page_size": self.request.page_size,
             "pages": self.pages,

@@ -13,12 +13,13 @@ import threading
 import time
 import uuid
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.query import And as WAnd
-from whoosh.query import AndMaybe, NullQuery, Or, Phrase, Query, Term
+from whoosh.query import ConstantScoreQuery, DisjunctionMax, Every, NullQuery, Or, Phrase, Query, Term
 from whoosh.query import Not as WNot
 from whoosh.scoring import BM25F
 
@@ -28,24 +29,72 @@ from . import query as q
 from .errors import IndexBusy, IndexMissing, QueryError
 from .facets import FacetSets, resolve_filters
 from .highlight import mark, match_spans, snippet
+from .ranking import rerank
 from .results import FacetValue, Hit, SearchRequest, SearchResult, passage_key
 from .schema import make_schema
+from .synonyms import DEFAULT_SYNONYMS, Synonyms, load_synonyms
+from .understanding import Understanding, WordPlan, understand
 
 SECTION_SEPARATOR = " › "
-FIELD_BOOSTS = {"body": 1.0, "section": 1.5, "title": 0.5}
-CHARS_BOOST = 0.3
+FIELD_BOOSTS = {"body": 1.0, "section": 0.6, "title": 0.3}
+SYNONYM_WEIGHT = 0.5  # an expansion counts half as much as the word as typed
+REGION_SCORE = 1.0  # a place name matched by the report's region rather than by the text
+RERANK_DEPTH = 200  # hits per tier re-ranked on their own text
 
 
-def _text_query(text: str) -> Query:
-    """Exact characters must match; jieba words of the text rank the hit."""
+def _chars_query(text: str) -> Query | None:
+    """The exact characters of `text`, in order (a phrase over the character field)."""
     chars = [t.text for t in char_tokens(text)]
     if not chars:
-        raise QueryError(f"“{text}” has nothing to search for (only punctuation): use words or numbers")
-    required = (
-        Term("chars", chars[0], boost=CHARS_BOOST) if len(chars) == 1 else Phrase("chars", chars, boost=CHARS_BOOST)
-    )
-    ranking = [Term(field, w, boost=boost) for w in words(text) for field, boost in FIELD_BOOSTS.items()]
-    return AndMaybe(required, Or(ranking)) if ranking else required
+        return None
+    return Term("chars", chars[0]) if len(chars) == 1 else Phrase("chars", chars)
+
+
+def _word_match(plan: WordPlan, regions: bool = True) -> Query:
+    """The paragraphs a word matches: its exact characters, an expansion's, or (a place name) its region."""
+    literal = _chars_query(plan.text)
+    if literal is None:
+        raise QueryError(f"“{plan.text}” has nothing to search for (only punctuation): use words or numbers")
+    required = [literal] + [q for e in plan.expansions if (q := _chars_query(e))]
+    required += [Term("region", value) for value in plan.regions if regions]
+    return required[0] if len(required) == 1 else Or(required)
+
+
+def _word_ranking(plan: WordPlan) -> Query | None:
+    """How a word scores: BM25F of its jieba words, or of an expansion's at a lower weight, or its region."""
+    rankings = [_ranking_terms(plan.text, 1.0)] + [_ranking_terms(e, SYNONYM_WEIGHT) for e in plan.expansions]
+    readings = [Or(r) for r in rankings if r]
+    readings += [ConstantScoreQuery(Term("region", value), REGION_SCORE) for value in plan.regions]
+    if not readings:
+        return None
+    # DisjunctionMax: a paragraph scores by its best reading (the word, or one expansion), never their sum,
+    # so expansions widen what matches without lifting paragraphs that also have the word itself
+    return readings[0] if len(readings) == 1 else DisjunctionMax(readings)
+
+
+def _ranking_terms(text: str, weight: float) -> list[Query]:
+    """jieba words of `text` in every ranked field, at the field's boost times `weight`."""
+    return [Term(field, w, boost=boost * weight) for w in words(text) for field, boost in FIELD_BOOSTS.items()]
+
+
+@dataclass
+class _Selection:
+    """A request matched: the plan, the searcher, documents with all words (`matched`) and missing one."""
+
+    plan: Understanding
+    searcher: object
+    facets: FacetSets
+    scoring: Query  # the words' ranking readings; matching is done by then
+    matched: set[int]
+    partial: set[int]
+    chosen: dict[str, set[str]]
+    soft_sets: list[set[int]]
+
+    def missing(self, docnum: int) -> list[str]:
+        """The query words a partial hit does not have."""
+        return [
+            q.describe(node) for node, docs in zip(self.plan.soft, self.soft_sets, strict=True) if docnum not in docs
+        ]
 
 
 def _key_of(fields: dict) -> str:
@@ -65,6 +114,7 @@ class WhooshBackend:
         self._index = None
         self._searcher = None
         self._facets: FacetSets | None = None
+        self._synonyms: tuple[tuple[str, int], Synonyms] | None = None
 
     # -- location -------------------------------------------------------------------------------------
 
@@ -168,73 +218,141 @@ class WhooshBackend:
                 self._searcher.close()
                 self._searcher = None
 
-    def _compile(self, node: q.Node, facets: FacetSets) -> Query:
+    def _compile(self, node: q.Node, facets: FacetSets, plan: Understanding, regions: bool = True) -> Query:
         if isinstance(node, q.Text):
-            return _text_query(node.text)
+            return _word_match(plan.plans[node], regions)
         if isinstance(node, q.Filter):
             values = facets.resolve(node.field, node.value)
             field = "topics" if node.field == "topic" else node.field
             return Or([Term(field, v) for v in values]) if values else NullQuery
         if isinstance(node, q.Not):
-            return WNot(self._compile(node.node, facets))
-        parts = [self._compile(n, facets) for n in node.nodes]
+            return WNot(self._compile(node.node, facets, plan, regions))
+        parts = [self._compile(n, facets, plan, regions) for n in node.nodes]
         return WAnd(parts) if isinstance(node, q.And) else Or(parts)
 
-    def _select(self, request: SearchRequest, exclude: Collection[str] = ()):
-        """Parse and match a request: (tree, searcher, facets, compiled, matched, chosen, final)."""
+    def synonyms(self) -> Synonyms:
+        """The synonyms in force: `<home>/synonyms.txt` when present, else the shipped file; re-read when edited."""
+        own = self.home / "synonyms.txt"
+        path = own if own.is_file() else DEFAULT_SYNONYMS
+        stamp = (str(path), path.stat().st_mtime_ns)
+        if self._synonyms is None or self._synonyms[0] != stamp:
+            self._synonyms = (stamp, load_synonyms(path))
+        return self._synonyms[1]
+
+    def _select(self, request: SearchRequest, exclude: Collection[str] = ()) -> _Selection:
+        """Parse, plan and match a request: the documents with all words, and those missing one."""
         tree = q.parse_query(request.query)
         searcher, facets = self._current()
-        compiled = self._compile(tree, facets)
-        matched = set(searcher.docs_for_query(compiled))
+        plan = understand(tree, facets, self.synonyms(), relaxed=request.relaxed and not exclude)
+        soft_sets: list[set[int]] = []
+        if plan.relaxed:
+            soft = [self._compile(n, facets, plan) for n in plan.soft]
+            # per word: the paragraphs with it in their text, and those of reports in the region it names
+            in_text = [set(searcher.docs_for_query(self._compile(n, facets, plan, regions=False))) for n in plan.soft]
+            soft_sets = [
+                docs | facets.union("region", plan.regions_of(n)) for n, docs in zip(plan.soft, in_text, strict=True)
+            ]
+            counts: dict[int, int] = {}
+            for docs in soft_sets:
+                for docnum in docs:
+                    counts[docnum] = counts.get(docnum, 0) + 1
+            texty = set().union(*in_text)  # a partial hit must have one of the words in its text, not just a region
+            allowed = None
+            if plan.hard:
+                hard = WAnd([Every(), *(self._compile(n, facets, plan) for n in plan.hard)])
+                allowed = set(searcher.docs_for_query(hard))
+            need = len(soft)
+            matched = {d for d, c in counts.items() if c == need and (allowed is None or d in allowed)}
+            partial = {
+                d for d, c in counts.items() if c == need - 1 and d in texty and (allowed is None or d in allowed)
+            }
+        else:
+            matched = set(searcher.docs_for_query(self._compile(tree, facets, plan)))
+            partial = set()
         if exclude:
             matched = {d for d in matched if _key_of(searcher.stored_fields(d)) not in exclude}
         chosen = resolve_filters(facets, request.filters)
-        final = facets.narrow(matched, chosen)
-        return tree, searcher, facets, compiled, matched, chosen, final
+        readings = [r for t in q.positive_texts(tree) if (r := _word_ranking(plan.plans[t]))]
+        scoring = Or(readings) if readings else NullQuery
+        return _Selection(plan, searcher, facets, scoring, matched, partial, chosen, soft_sets)
 
     def search(self, request: SearchRequest, exclude: Collection[str] = ()) -> SearchResult:
         """Run a request: ranked page of hits with highlights, total, and facet counts.
 
-        `exclude` holds passage keys (Hit.key) to leave out, e.g. what a saved search has already seen.
+        Hits with every word come first (`total` counts them); for a query of several words, paragraphs missing
+        one of them follow (`partial` counts them; each hit names what it misses). `exclude` holds passage keys
+        (Hit.key) to leave out, e.g. what a saved search has already seen; it turns partial hits off.
         """
         started = time.perf_counter()
-        tree, searcher, facets, compiled, matched, chosen, final = self._select(request, exclude)
-        needles = [t.text for t in q.positive_texts(tree)]
+        sel = self._select(request, exclude)
+        final = sel.facets.narrow(sel.matched, sel.chosen)
+        partial = sel.facets.narrow(sel.partial, sel.chosen)
+        counted = sel.matched if sel.matched or not sel.partial else sel.partial
         hits = []
-        if final:
-            # limit=None: with a limit, whoosh's collector skips blocks and loses top hits of AndMaybe queries
-            top = searcher.search(compiled, limit=None, filter=final, optimize=False)
-            ranked = [(top.score(i), top.docnum(i)) for i in range(top.scored_length())]
-            if request.sort == "year":
-                ranked.sort(key=lambda pair: (-facets.year_of(pair[1]), -pair[0]))
-            elif request.sort == "added":
-                added = {d: searcher.stored_fields(d).get("added", "") for _, d in ranked}
-                ranked.sort(key=lambda pair: (added[pair[1]], pair[0]), reverse=True)
+        if final or partial:
+            ranked = self._rank(sel, final, partial, request.sort)
             start = (request.page - 1) * request.page_size
             hits = [
-                self._hit(searcher.stored_fields(docnum), score, needles)
+                self._hit(sel.searcher.stored_fields(docnum), score, sel, docnum)
                 for score, docnum in ranked[start : start + request.page_size]
             ]
+        explain = sel.plan.to_dict()
         return SearchResult(
             request=request,
-            understood=q.describe(tree),
-            words=[w for t in q.positive_texts(tree) for w in words(t.text)],
+            understood=explain["understood"],
+            words=explain["words"],
             total=len(final),
             hits=hits,
-            facets=facets.count(matched, chosen),
-            years=facets.histogram(final),
+            facets=sel.facets.count(counted, sel.chosen),
+            years=sel.facets.histogram(final or partial),
             took_ms=(time.perf_counter() - started) * 1000,
+            partial=len(partial),
+            explain=explain,
         )
 
-    def passage_keys(self, request: SearchRequest) -> set[str]:
-        """The passage keys of every hit of a request (all pages)."""
-        _, searcher, *_, final = self._select(request)
-        return {_key_of(searcher.stored_fields(d)) for d in final}
+    def _rank(self, sel: _Selection, final: set[int], partial: set[int], sort: str) -> list[tuple[float, int]]:
+        """Every hit, best first: all words before missing one; within each, BM25F re-ranked on the text."""
+        # limit=None: with a limit, whoosh's collector skips blocks and loses top hits of AndMaybe queries
+        wanted = final | partial
+        top = sel.searcher.search(sel.scoring, limit=None, filter=wanted, optimize=False)
+        tiers: dict[bool, list[tuple[float, int]]] = {True: [], False: []}
+        for i in range(top.scored_length()):
+            docnum = top.docnum(i)
+            tiers[docnum in final].append((top.score(i), docnum))
+        for docnum in wanted - {d for _, d in tiers[True]} - {d for _, d in tiers[False]}:
+            tiers[docnum in final].append((0.0, docnum))  # matched by characters only (矫 in 社区矫正)
+        ranked = []
+        for tier in (tiers[True], tiers[False]):
+            tier.sort(reverse=True)
+            head = sorted(((self._rerank(sel, s, d), d) for s, d in tier[:RERANK_DEPTH]), reverse=True)
+            ranked += [(score, docnum) for (_, score), docnum in head] + tier[RERANK_DEPTH:]
+        if sort == "year":
+            ranked.sort(key=lambda pair: (-(pair[1] in final), -sel.facets.year_of(pair[1]), -pair[0]))
+        elif sort == "added":
+            added = {d: sel.searcher.stored_fields(d).get("added", "") for _, d in ranked}
+            ranked.sort(key=lambda pair: (pair[1] in final, added[pair[1]], pair[0]), reverse=True)
+        return ranked
 
     @staticmethod
-    def _hit(fields: dict, score: float | None, needles: list[str]) -> Hit:
+    def _rerank(sel: _Selection, score: float, docnum: int) -> tuple[int, float]:
+        """(words found as typed, BM25F adjusted on the text): an expansion never outranks the word itself."""
+        fields = sel.searcher.stored_fields(docnum)
         text = fields["text"]
-        spans = match_spans(text, needles)
+        around = " ".join([fields["report_title"], *fields.get("section_path", []), text])
+        nodes = sel.plan.soft or [sel.plan.tree]
+        literal = sum(1 for node in nodes if match_spans(around, [t.text for t in q.positive_texts(node)]))
+        return literal, rerank(score, text, [match_spans(text, sel.plan.needles(node)) for node in nodes])
+
+    def passage_keys(self, request: SearchRequest) -> set[str]:
+        """The passage keys of every hit with all the words of a request (all pages)."""
+        sel = self._select(request)
+        return {_key_of(sel.searcher.stored_fields(d)) for d in sel.facets.narrow(sel.matched, sel.chosen)}
+
+    @staticmethod
+    def _hit(fields: dict, score: float | None, sel: _Selection, docnum: int) -> Hit:
+        text = fields["text"]
+        spans = match_spans(text, sel.plan.needles())
+        missing = [] if docnum in sel.matched or not sel.plan.relaxed else sel.missing(docnum)
         return Hit(
             id=fields["id"],
             score=round(float(score or 0.0), 4),
@@ -252,6 +370,7 @@ class WhooshBackend:
             org=fields.get("org", ""),
             date=fields.get("date", ""),
             added=fields.get("added", ""),
+            missing=missing,
         )
 
     def report_paragraphs(self, report_id: str) -> list[dict]:

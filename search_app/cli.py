@@ -22,7 +22,7 @@ from indexer import (
 )
 
 from . import settings
-from .cli_common import backend_of, echo_hit, home_option, instance_of, progress_bar
+from .cli_common import backend_of, echo_explain, echo_hit, home_option, instance_of, progress_bar
 from .saved_cli import saved_group
 
 
@@ -83,8 +83,9 @@ def _filters(region: tuple[str, ...], year: tuple[str, ...], topic: tuple[str, .
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="Hits per page.")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page number.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hit and line.")
+@click.option("--explain", is_flag=True, help="Show how the query was understood: words, expansions, regions.")
 @home_option
-def search_command(query, region, year, topic, sort, limit, page, as_json, home) -> None:
+def search_command(query, region, year, topic, sort, limit, page, as_json, explain, home) -> None:
     """Search paragraphs: words (AND), OR, -word, "phrase", (groups), region:/year:/topic: filters."""
     backend = backend_of(home)
     request = SearchRequest(query, _filters(region, year, topic), page=page, page_size=limit, sort=sort)
@@ -92,6 +93,8 @@ def search_command(query, region, year, topic, sort, limit, page, as_json, home)
         result = backend.search(request)
     except QueryError as exc:
         raise click.ClickException(f"{exc}\nSee `govsearch search --help` for the query syntax.") from exc
+    if explain:
+        echo_explain(result.explain, err=as_json)
     if as_json:
         for hit in result.hits:
             click.echo(json.dumps(hit.to_dict(), ensure_ascii=False))
@@ -99,7 +102,8 @@ def search_command(query, region, year, topic, sort, limit, page, as_json, home)
     colour = sys.stdout.isatty()
     click.echo(
         f"{result.total} hits for {result.understood} ({result.took_ms / 1000:.2f} s)"
-        + (f" — page {page} of {result.pages}" if result.total else "")
+        + (f", then {result.partial} missing one word" if result.partial else "")
+        + (f" — page {page} of {result.pages}" if result.total or result.partial else "")
     )
     for rank, hit in enumerate(result.hits, start=(page - 1) * limit + 1):
         echo_hit(rank, hit, colour)

@@ -55,6 +55,22 @@ def echo_hit(rank: int, hit: Hit, colour: bool) -> None:
     click.echo(f"\n{rank:>3}. {hit.title} · {place} · {hit.year or '年份不详'}")
     if hit.section:
         click.echo(f"     {hit.section}")
+    if hit.missing:
+        click.echo(f"     (缺少：{'、'.join(hit.missing)})")
     click.echo(f"     {terminal_text(hit.snippet, colour)}")
     where = f"     {hit.id}  (第{hit.paragraph}段, {hit.source})"
     click.echo(click.style(where, dim=True) if colour else where)
+
+
+def echo_explain(explain: dict, err: bool = False) -> None:
+    """Print how a query was understood: the parse, jieba's words, expansions, region readings."""
+    click.echo(f"understood:  {explain['understood']}", err=err)
+    click.echo(f"words:       {' / '.join(explain['words'])}  (jieba; ranking)", err=err)
+    for word, expansions in explain["expansions"].items():
+        click.echo(f"expanded:    {word} → {'、'.join(expansions)}  (ranked below {word})", err=err)
+    for word, regions in explain["regions"].items():
+        click.echo(
+            f"region word: {word} → {'、'.join(r.replace('/', ' › ') for r in regions)}  (text or metadata)", err=err
+        )
+    if explain["partial"]:
+        click.echo(f"partial:     {explain['partial']}", err=err)

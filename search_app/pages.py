@@ -32,6 +32,7 @@ EXPORT_FIELDS = (
     "org",
     "date",
     "source",
+    "missing",
     "text",
 )
 
@@ -123,7 +124,7 @@ def export(fmt: str):
     for hit in hits:
         writer.writerow(
             [
-                " › ".join(hit[f]) if f == "region" else "、".join(hit[f]) if f == "topics" else hit[f]
+                " › ".join(hit[f]) if f == "region" else "、".join(hit[f]) if f in ("topics", "missing") else hit[f]
                 for f in EXPORT_FIELDS
             ]
         )

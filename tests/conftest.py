@@ -59,4 +59,4 @@ def search_ids(backend: WhooshBackend, query: str, **filters) -> list[str]:
     from indexer import SearchRequest
 
     result = backend.search(SearchRequest(query, {k: tuple(v) for k, v in filters.items()}, page_size=1000))
-    return [h.id for h in result.hits]
+    return [h.id for h in result.hits if not h.missing]  # hits with every word (partial hits follow them)

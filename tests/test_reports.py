@@ -139,3 +139,9 @@ def read_report_with_overrides(path: Path):
     from indexer.sidecar import read_manifest, read_overrides
 
     return read_report(path, TAXONOMY, read_overrides(path, read_manifest(path.parent)))
+
+
+def test_a_subscript_the_web_page_set_on_its_own_line_is_joined_back(tmp_path):
+    text = "某某省2025年政府工作报告\n持续改善空气质量，PM\n\n2.5\n\n年平均浓度降至25微克/立方米。\n\n二、下一步\n"
+    report = read_report(write_report(tmp_path, "r.txt", text), TAXONOMY)
+    assert [p.text for p in report.paragraphs] == ["持续改善空气质量，PM2.5年平均浓度降至25微克/立方米。"]
