@@ -1,9 +1,8 @@
-"""Index report files: read and segment them in worker processes, write them with one whoosh writer."""
+"""Index report files: worker processes read, segment and write their share; one commit makes it visible."""
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -13,6 +12,7 @@ from pathlib import Path
 from .documents import report_digest, report_documents
 from .errors import ReportError
 from .instance import Instance
+from .parallel import write_parallel
 from .reports import read_report, report_id
 from .sidecar import MANIFEST_NAME, Overrides, read_manifest, read_overrides
 from .topics import Taxonomy
@@ -117,24 +117,29 @@ def index_files(
     taxonomy = instance.taxonomy()
     workers = workers or min(2, os.cpu_count() or 1)
 
+    def count(path: str, documents: int, reason: str) -> None:
+        if reason == "unchanged":
+            summary.unchanged += 1
+        elif reason:
+            summary.skipped.append((path, reason))
+        else:
+            summary.reports += 1
+            summary.paragraphs += documents
+
     def documents(results: Iterator) -> Iterator[list[dict]]:
         for path, docs, reason in progress(results, len(files)) if progress else results:
-            if docs is None and reason == "unchanged":
-                summary.unchanged += 1
-            elif docs is None:
-                summary.skipped.append((path, reason))
-            else:
-                summary.reports += 1
-                summary.paragraphs += len(docs)
+            count(path, len(docs or ()), reason)
+            if docs:
                 yield docs
 
-    context = multiprocessing.get_context("fork")
     try:
+        _start_worker(instance, taxonomy)
         if workers > 1 and len(files) > 1:
-            with context.Pool(workers, initializer=_start_worker, initargs=(instance, taxonomy)) as pool:
-                backend.write(documents(pool.imap(_prepare, _tasks(files, digests), chunksize=1)), folder=folder)
+            target = folder or backend.link.resolve()
+            done = write_parallel(target, _tasks(files, digests), _prepare, min(workers, len(files)))
+            for path, n, reason in progress(done, len(files)) if progress else done:
+                count(path, n, reason)
         else:
-            _start_worker(instance, taxonomy)
             backend.write(documents(map(_prepare, _tasks(files, digests))), folder=folder)
     except BaseException:
         if folder is not None:

@@ -19,13 +19,14 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.query import And as WAnd
-from whoosh.query import ConstantScoreQuery, DisjunctionMax, Every, NullQuery, Or, Phrase, Query, Term
+from whoosh.query import ConstantScoreQuery, DisjunctionMax, NullQuery, Or, Phrase, Query, Term
 from whoosh.query import Not as WNot
 from whoosh.scoring import BM25F
 
 from analyzers import char_tokens, words
 
 from . import query as q
+from .charindex import CharIndex
 from .errors import IndexBusy, IndexMissing, QueryError
 from .facets import FacetSets, resolve_filters
 from .highlight import mark, match_spans, snippet
@@ -106,8 +107,10 @@ def _key_of(fields: dict) -> str:
 class WhooshBackend:
     """Add, replace and delete reports' paragraphs; search them with filters, facets and highlights."""
 
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, accelerated: bool = True) -> None:
         self.home = Path(home)
+        self.accelerated = accelerated  # exact matching through the numpy sidecars (False: whoosh phrases only)
+        self._chars: CharIndex | None = None
         self.link = self.home / "index"
         self._lock = threading.Lock()
         self._target: str | None = None
@@ -192,7 +195,13 @@ class WhooshBackend:
     # -- reading --------------------------------------------------------------------------------------
 
     def _current(self):
-        """The searcher for the current index, reopened after a swap and refreshed after commits."""
+        """The searcher for the current index and its facet sets (see `_view`)."""
+        searcher, facets, _ = self._view()
+        return searcher, facets
+
+    def _view(self):
+        """Searcher, facet sets and character index of the current index, reopened after a swap and refreshed
+        after commits (one searcher per process, shared by its threads)."""
         with self._lock:
             target = os.readlink(self.link) if self.link.is_symlink() else None
             if self._searcher is None or target != self._target:
@@ -208,8 +217,10 @@ class WhooshBackend:
                     self._searcher = fresh
                     self._facets = None
             if self._facets is None:
-                self._facets = FacetSets.read(self._searcher.reader())
-            return self._searcher, self._facets
+                reader = self._searcher.reader()
+                self._facets = FacetSets.read(reader)
+                self._chars = CharIndex.open(reader, self.link.resolve()) if self.accelerated else None
+            return self._searcher, self._facets, self._chars
 
     def close(self) -> None:
         """Release the open searcher."""
@@ -230,6 +241,26 @@ class WhooshBackend:
         parts = [self._compile(n, facets, plan, regions) for n in node.nodes]
         return WAnd(parts) if isinstance(node, q.And) else Or(parts)
 
+    @staticmethod
+    def _match(node: q.Node, facets: FacetSets, chars: CharIndex, plan: Understanding, regions: bool) -> set[int]:
+        """The documents a query node matches, by set algebra over the character index and the facet sets."""
+        if isinstance(node, q.Text):
+            word = plan.plans[node]
+            found: set[int] = set()
+            for needle in word.needles:
+                found.update(chars.docs([t.text for t in char_tokens(needle)]).tolist())
+            if not char_tokens(word.text):
+                raise QueryError(f"“{word.text}” has nothing to search for (only punctuation): use words or numbers")
+            return found | facets.union("region", list(word.regions)) if regions else found
+        if isinstance(node, q.Filter):
+            return facets.union(
+                "topic" if node.field == "topic" else node.field, facets.resolve(node.field, node.value)
+            )
+        if isinstance(node, q.Not):
+            return set(facets.live) - WhooshBackend._match(node.node, facets, chars, plan, regions)
+        parts = [WhooshBackend._match(n, facets, chars, plan, regions) for n in node.nodes]
+        return set.intersection(*parts) if isinstance(node, q.And) else set.union(*parts)
+
     def synonyms(self) -> Synonyms:
         """The synonyms in force: `<home>/synonyms.txt` when present, else the shipped file; re-read when edited."""
         own = self.home / "synonyms.txt"
@@ -242,13 +273,18 @@ class WhooshBackend:
     def _select(self, request: SearchRequest, exclude: Collection[str] = ()) -> _Selection:
         """Parse, plan and match a request: the documents with all words, and those missing one."""
         tree = q.parse_query(request.query)
-        searcher, facets = self._current()
+        searcher, facets, chars = self._view()
         plan = understand(tree, facets, self.synonyms(), relaxed=request.relaxed and not exclude)
+
+        def docs(node: q.Node, regions: bool = True) -> set[int]:
+            if chars is not None:
+                return self._match(node, facets, chars, plan, regions)
+            return set(searcher.docs_for_query(self._compile(node, facets, plan, regions)))
+
         soft_sets: list[set[int]] = []
         if plan.relaxed:
-            soft = [self._compile(n, facets, plan) for n in plan.soft]
             # per word: the paragraphs with it in their text, and those of reports in the region it names
-            in_text = [set(searcher.docs_for_query(self._compile(n, facets, plan, regions=False))) for n in plan.soft]
+            in_text = [docs(n, regions=False) for n in plan.soft]
             soft_sets = [
                 docs | facets.union("region", plan.regions_of(n)) for n, docs in zip(plan.soft, in_text, strict=True)
             ]
@@ -259,15 +295,16 @@ class WhooshBackend:
             texty = set().union(*in_text)  # a partial hit must have one of the words in its text, not just a region
             allowed = None
             if plan.hard:
-                hard = WAnd([Every(), *(self._compile(n, facets, plan) for n in plan.hard)])
-                allowed = set(searcher.docs_for_query(hard))
-            need = len(soft)
+                allowed = set(facets.live)
+                for node in plan.hard:
+                    allowed &= set(facets.live) - docs(node.node) if isinstance(node, q.Not) else docs(node)
+            need = len(plan.soft)
             matched = {d for d, c in counts.items() if c == need and (allowed is None or d in allowed)}
             partial = {
                 d for d, c in counts.items() if c == need - 1 and d in texty and (allowed is None or d in allowed)
             }
         else:
-            matched = set(searcher.docs_for_query(self._compile(tree, facets, plan)))
+            matched = docs(tree)
             partial = set()
         if exclude:
             matched = {d for d in matched if _key_of(searcher.stored_fields(d)) not in exclude}

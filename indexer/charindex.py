@@ -1,0 +1,159 @@
+"""Exact-substring matching in numpy, written beside each whoosh segment (the accelerator of issue #6).
+
+whoosh stays the index of record: its `chars` field holds the same postings, and a phrase query over it gives the
+same documents (a test pins that). Matching a phrase there runs position by position in Python; here each
+character's occurrences are one sorted int64 array of `docnum << 24 | position`, so a phrase c1 c2 … ck matches
+where key(c1) + i is in key(c(i+1)) for every i: k − 1 intersections in C.
+
+Files are named like the segment's own files (`MAIN_<segment id>.gsc…`), so whoosh deletes them with their
+segment. Workers write them as they write a segment; a segment without them (a merge, a single-process commit)
+gets them built from its whoosh postings the first time a searcher opens it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from array import array
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+POSITION_BITS = 24  # positions within one paragraph (title, headings and text) stay below 16 M
+FIELD = "chars"
+
+
+class CharPostings:
+    """Collect (document, position) occurrences per character as documents are written."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, array] = {}
+        self.lengths = array("i")
+
+    def add(self, tokens: Iterable[tuple]) -> None:
+        """Add the next document's character tokens (text, position, …)."""
+        docnum = len(self.lengths)
+        count = 0
+        for token in tokens:
+            self.keys.setdefault(token[0], array("q")).append((docnum << POSITION_BITS) | token[1])
+            count += 1
+        self.lengths.append(count)
+
+    def save(self, folder: Path, segment_id: str) -> None:
+        """Write the segment's sidecar files (atomically: temporary names, then renames)."""
+        terms, offset, parts = {}, 0, []
+        for term, keys in self.keys.items():
+            values = np.frombuffer(keys, dtype=np.int64)
+            values = np.sort(values)
+            terms[term] = (offset, offset + len(values))
+            offset += len(values)
+            parts.append(values)
+        keys = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        _write(folder, segment_id, terms, keys, np.frombuffer(self.lengths, dtype=np.int32))
+
+
+def _paths(folder: Path, segment_id: str) -> tuple[Path, Path, Path]:
+    base = folder / f"{segment_id}.gsc"
+    return Path(f"{base}.keys.npy"), Path(f"{base}.lengths.npy"), Path(f"{base}.terms.json")
+
+
+def _write(folder: Path, segment_id: str, terms: dict, keys: np.ndarray, lengths: np.ndarray) -> None:
+    keys_path, lengths_path, terms_path = _paths(folder, segment_id)
+    for path, write in (
+        (keys_path, lambda f: np.save(f, keys)),
+        (lengths_path, lambda f: np.save(f, lengths)),
+        (terms_path, lambda f: f.write(json.dumps(terms, ensure_ascii=False).encode("utf-8"))),
+    ):
+        temporary = folder / f".{path.name}.{os.getpid()}"  # a leading dot: whoosh's clean-up leaves it alone
+        with temporary.open("wb") as fh:
+            write(fh)
+        os.replace(temporary, path)  # the terms file last: its presence means the sidecar is whole
+
+
+class SegmentChars:
+    """One segment's character occurrences, memory-mapped."""
+
+    def __init__(self, terms: dict[str, tuple[int, int]], keys: np.ndarray, lengths: np.ndarray) -> None:
+        self.terms = terms
+        self.keys = keys
+        self.lengths = lengths
+
+    @classmethod
+    def load(cls, folder: Path, segment_id: str) -> SegmentChars | None:
+        """The sidecar of a segment, or None when it has none yet."""
+        keys_path, lengths_path, terms_path = _paths(folder, segment_id)
+        if not terms_path.is_file():
+            return None
+        terms = {k: tuple(v) for k, v in json.loads(terms_path.read_text(encoding="utf-8")).items()}
+        return cls(terms, np.load(keys_path, mmap_mode="r"), np.load(lengths_path, mmap_mode="r"))
+
+    @classmethod
+    def build(cls, reader, folder: Path, segment_id: str) -> SegmentChars:
+        """Build a segment's sidecar from its whoosh postings, save it, and return it."""
+        per_term: dict[str, list[int]] = {}
+        for term in reader.lexicon(FIELD):
+            text = term.decode("utf-8")
+            matcher = reader.postings(FIELD, term)
+            keys = per_term.setdefault(text, [])
+            while matcher.is_active():
+                docnum = matcher.id()
+                keys.extend((docnum << POSITION_BITS) | p for p in matcher.value_as("positions"))
+                matcher.next()
+        terms, offset, parts = {}, 0, []
+        for text, keys in per_term.items():
+            terms[text] = (offset, offset + len(keys))
+            offset += len(keys)
+            parts.append(np.sort(np.array(keys, dtype=np.int64)))
+        lengths = np.array(
+            [reader.doc_field_length(d, FIELD, 0) for d in range(reader.doc_count_all())], dtype=np.int32
+        )
+        keys = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        try:
+            _write(folder, segment_id, terms, keys, lengths)
+        except OSError:
+            pass  # a read-only index: keep it in memory for this process
+        return cls(terms, keys, lengths)
+
+    def occurrences(self, tokens: list[str]) -> np.ndarray:
+        """Keys (document << 24 | position) where the tokens occur one after another."""
+        found = None
+        for i, token in enumerate(tokens):
+            span = self.terms.get(token)
+            if span is None:
+                return np.zeros(0, dtype=np.int64)
+            keys = self.keys[span[0] : span[1]]
+            found = np.asarray(keys) if found is None else np.intersect1d(found, keys - i, assume_unique=True)
+            if not len(found):
+                break
+        return found if found is not None else np.zeros(0, dtype=np.int64)
+
+
+class CharIndex:
+    """Every live segment's sidecar with its document offset: exact-substring matching for a whole searcher."""
+
+    def __init__(self, parts: list[tuple[SegmentChars, int, np.ndarray]]) -> None:
+        self.parts = parts  # (sidecar, docnum offset, deleted local docnums)
+
+    @classmethod
+    def open(cls, reader, folder: Path) -> CharIndex:
+        """The sidecars of a whoosh reader's segments, building any that are missing."""
+        parts = []
+        leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
+        for leaf, offset in leaves:
+            segment_id = leaf.segment().segment_id()
+            chars = SegmentChars.load(folder, segment_id) or SegmentChars.build(leaf, folder, segment_id)
+            segment = leaf.segment()
+            deleted = np.fromiter(sorted(segment.deleted_docs()), dtype=np.int64) if segment.has_deletions() else None
+            parts.append((chars, offset, deleted))
+        return cls(parts)
+
+    def docs(self, tokens: list[str]) -> np.ndarray:
+        """Global document numbers (sorted) of the live paragraphs where the tokens occur in a row."""
+        found = []
+        for chars, offset, deleted in self.parts:
+            local = np.unique(chars.occurrences(tokens) >> POSITION_BITS)
+            if deleted is not None and len(local):
+                local = local[~np.isin(local, deleted, assume_unique=True)]
+            found.append(local + offset)
+        return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)

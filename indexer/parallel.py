@@ -1,0 +1,119 @@
+"""Index on every core: each worker process reads, segments and writes its share of the files as a whoosh segment
+of its own; the parent, which holds the index lock throughout, then deletes the replaced reports and commits all
+new segments in one TOC write. Until that write nothing is visible, so a failed run leaves the index as it was.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+from whoosh.writing import SegmentWriter
+
+from .charindex import CharPostings
+from .errors import IndexBusy
+
+WRITER_MB = 256  # memory each writer may use before it spills a sorted run to disk
+
+Prepare = Callable[[object], tuple[str, list[dict] | None, str]]
+
+
+def _worker(folder: str, prepare: Prepare, tasks, results) -> None:
+    """Write the documents of every task taken off `tasks` into one new segment; report each file and the segment."""
+    index = whoosh_index.open_dir(folder)
+    writer = SegmentWriter(index, _lk=False, limitmb=WRITER_MB)
+    chars = CharPostings()  # the numpy sidecar of this segment, from the same tokens
+    added = False
+    try:
+        while (task := tasks.get()) is not None:
+            path, docs, reason = prepare(task)
+            for doc in docs or ():
+                writer.add_document(**{k: v for k, v in doc.items() if not (k == "year" and not v)})
+                chars.add(doc["chars"].tokens)
+                added = True
+            report = docs[0]["report_id"] if docs else None
+            results.put(("file", (path, len(docs) if docs else 0, reason, report)))
+        segment = writer._finalize_segment() if added else None
+        if segment is not None:
+            chars.save(Path(folder), segment.segment_id())
+        else:
+            writer._close_segment()
+        # the temporary folder is shared with the other writers: the parent's commit removes it
+        results.put(("segment", segment))
+    except BaseException as exc:
+        results.put(("error", f"{type(exc).__name__}: {exc}"))
+        raise
+
+
+def write_parallel(
+    folder: Path,
+    tasks: Iterable[object],
+    prepare: Prepare,
+    workers: int,
+    delete: Iterable[str] = (),
+) -> Iterator[tuple[str, int, str]]:
+    """Index `tasks` with `workers` processes; yield (path, documents, reason) per file as they finish; commit at
+    the end, replacing the reports that were written and deleting those in `delete`."""
+    index = whoosh_index.open_dir(folder)
+    try:
+        writer = index.writer()
+    except LockError as exc:
+        raise IndexBusy(f"another govsearch process is writing to {folder}; wait for it to finish") from exc
+    context = multiprocessing.get_context("fork")
+    task_queue, results = context.Queue(), context.Queue()
+    processes = [
+        context.Process(target=_worker, args=(str(folder), prepare, task_queue, results), daemon=True)
+        for _ in range(workers)
+    ]
+    try:
+        for process in processes:
+            process.start()
+        count = 0
+        for task in tasks:
+            task_queue.put(task)
+            count += 1
+        for _ in processes:
+            task_queue.put(None)
+        written: list[str] = []
+        segments = []
+        finished = 0
+        while finished < len(processes) or count:
+            try:
+                kind, payload = results.get(timeout=5)
+            except queue.Empty:
+                if any(p.exitcode not in (None, 0) for p in processes):
+                    raise RuntimeError("an indexing worker died; nothing was committed") from None
+                continue
+            if kind == "error":
+                raise RuntimeError(f"an indexing worker failed ({payload}); nothing was committed")
+            if kind == "segment":
+                finished += 1
+                if payload is not None:
+                    segments.append(payload)
+                continue
+            path, documents, reason, report = payload
+            count -= 1
+            if report:
+                written.append(report)
+            yield path, documents, reason
+        for process in processes:
+            process.join()
+        for report in (*written, *delete):
+            writer.delete_by_term("report_id", report)
+        final = writer._merge_segments(None, None, None)  # merge small old segments, as a plain commit does
+        if writer._added:
+            final.append(writer._finalize_segment())
+        else:
+            writer._close_segment()
+        writer._commit_toc(final + segments)
+        writer._finish()
+    except BaseException:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        writer.cancel()
+        raise

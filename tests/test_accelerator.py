@@ -1,0 +1,80 @@
+"""The numpy character index beside whoosh gives exactly what the plain whoosh path gives (issue #6)."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer import Instance, SearchRequest, WhooshBackend, index_files, remove_reports
+
+from .conftest import write_report
+
+QUERIES = [
+    "调解",
+    "矫",
+    "社区矫正 教育帮扶",
+    '"法律援助"',
+    "调解 OR 仲裁",
+    "法律援助 -律师",
+    "(调解 OR 仲裁) 社区",
+    "2021年",
+    "12348",
+    "FM88.7",
+    "老人 养老",
+    "人民 -调解 year:2021",
+    "调解 region:广东省",
+    "法治 topic:普法宣传",
+    "依法 行政 复议",
+    "清城区 调解",
+]
+
+
+def outcome(backend, query):
+    result = backend.search(SearchRequest(query, page_size=1000))
+    facets = {k: [(v.value, v.count) for v in values] for k, values in result.facets.items()}
+    return result.total, result.partial, [h.id for h in result.hits], facets, result.years
+
+
+@pytest.fixture
+def changed_home(seed_copy, tmp_path):
+    """The seed index after an incremental add (a segment without a sidecar yet) and a removal (deletions)."""
+    extra = write_report(
+        tmp_path / "new",
+        "x.txt",
+        "清远市清城区司法局2025年工作总结\n一、人民调解\n全年调解纠纷300件，法律援助案件50件，12348热线接听1000次。\n",
+    )
+    index_files(Instance(seed_copy), [extra])
+    removed = WhooshBackend(seed_copy).reports()[0]["report_id"]
+    assert remove_reports(Instance(seed_copy), [removed]) == 1
+    return seed_copy
+
+
+@pytest.mark.parametrize("home_fixture", ["seed_copy", "changed_home"])
+def test_accelerated_matching_equals_whoosh_phrase_matching(home_fixture, request):
+    home = request.getfixturevalue(home_fixture)
+    fast, plain = WhooshBackend(home), WhooshBackend(home, accelerated=False)
+    try:
+        for query in QUERIES:
+            assert outcome(fast, query) == outcome(plain, query), query
+    finally:
+        fast.close()
+        plain.close()
+
+
+def sidecars_match_segments(home) -> bool:
+    backend = WhooshBackend(home)
+    try:
+        backend.search(SearchRequest("调解"))  # opens the searcher: a segment without a sidecar gets one
+        folder = backend.link.resolve()
+        segments = {p.name.split(".")[0] for p in folder.glob("*.seg")}
+        sidecars = {p.name.split(".")[0] for p in folder.glob("*.gsc.*")}
+        return bool(segments) and sidecars == segments
+    finally:
+        backend.close()
+
+
+def test_each_segment_gets_its_sidecar_and_loses_it_with_the_segment(seed_copy, tmp_path):
+    assert sidecars_match_segments(seed_copy)
+    for n in range(4):  # small commits: whoosh merges small segments, and their sidecars go with them
+        path = write_report(tmp_path / "r", f"y{n}.txt", f"某某县202{n}年工作总结\n调解纠纷{n}件。\n")
+        index_files(Instance(seed_copy), [path])
+        assert sidecars_match_segments(seed_copy)
