@@ -107,6 +107,7 @@ def resolve_region(focus: str, context: str, min_length: int = 2) -> tuple[str, 
     return max(specific, key=score).path()
 
 
+@cache
 def region_names() -> dict[str, list[tuple[str, ...]]]:
     """Map every division name, full and short (广东省, 广东, 保定), to the region paths it may mean."""
     _, by_name, by_short = _gazetteer()

@@ -16,6 +16,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.query import And as WAnd
@@ -33,6 +34,7 @@ from .highlight import mark, match_spans, snippet
 from .ranking import rerank
 from .results import FacetValue, Hit, SearchRequest, SearchResult, passage_key
 from .schema import make_schema
+from .scoring import Scorer
 from .synonyms import DEFAULT_SYNONYMS, Synonyms, load_synonyms
 from .understanding import Understanding, WordPlan, understand
 
@@ -86,6 +88,7 @@ class _Selection:
     searcher: object
     facets: FacetSets
     scoring: Query  # the words' ranking readings; matching is done by then
+    scorer: Scorer | None  # BM25F in numpy for the same readings (None: whoosh scores)
     matched: set[int]
     partial: set[int]
     chosen: dict[str, set[str]]
@@ -111,6 +114,7 @@ class WhooshBackend:
         self.home = Path(home)
         self.accelerated = accelerated  # exact matching through the numpy sidecars (False: whoosh phrases only)
         self._chars: CharIndex | None = None
+        self._scorer: Scorer | None = None
         self.link = self.home / "index"
         self._lock = threading.Lock()
         self._target: str | None = None
@@ -196,12 +200,12 @@ class WhooshBackend:
 
     def _current(self):
         """The searcher for the current index and its facet sets (see `_view`)."""
-        searcher, facets, _ = self._view()
+        searcher, facets, _, _ = self._view()
         return searcher, facets
 
     def _view(self):
-        """Searcher, facet sets and character index of the current index, reopened after a swap and refreshed
-        after commits (one searcher per process, shared by its threads)."""
+        """Searcher, facet sets, character index and numpy scorer of the current index; reopened after a swap,
+        refreshed after commits (one searcher per process, shared by its threads)."""
         with self._lock:
             target = os.readlink(self.link) if self.link.is_symlink() else None
             if self._searcher is None or target != self._target:
@@ -220,7 +224,8 @@ class WhooshBackend:
                 reader = self._searcher.reader()
                 self._facets = FacetSets.read(reader)
                 self._chars = CharIndex.open(reader, self.link.resolve()) if self.accelerated else None
-            return self._searcher, self._facets, self._chars
+                self._scorer = Scorer(self._searcher) if self.accelerated else None
+            return self._searcher, self._facets, self._chars, self._scorer
 
     def close(self) -> None:
         """Release the open searcher."""
@@ -273,7 +278,7 @@ class WhooshBackend:
     def _select(self, request: SearchRequest, exclude: Collection[str] = ()) -> _Selection:
         """Parse, plan and match a request: the documents with all words, and those missing one."""
         tree = q.parse_query(request.query)
-        searcher, facets, chars = self._view()
+        searcher, facets, chars, scorer = self._view()
         plan = understand(tree, facets, self.synonyms(), relaxed=request.relaxed and not exclude)
 
         def docs(node: q.Node, regions: bool = True) -> set[int]:
@@ -311,7 +316,7 @@ class WhooshBackend:
         chosen = resolve_filters(facets, request.filters)
         readings = [r for t in q.positive_texts(tree) if (r := _word_ranking(plan.plans[t]))]
         scoring = Or(readings) if readings else NullQuery
-        return _Selection(plan, searcher, facets, scoring, matched, partial, chosen, soft_sets)
+        return _Selection(plan, searcher, facets, scoring, scorer, matched, partial, chosen, soft_sets)
 
     def search(self, request: SearchRequest, exclude: Collection[str] = ()) -> SearchResult:
         """Run a request: ranked page of hits with highlights, total, and facet counts.
@@ -349,15 +354,20 @@ class WhooshBackend:
 
     def _rank(self, sel: _Selection, final: set[int], partial: set[int], sort: str) -> list[tuple[float, int]]:
         """Every hit, best first: all words before missing one; within each, BM25F re-ranked on the text."""
-        # limit=None: with a limit, whoosh's collector skips blocks and loses top hits of AndMaybe queries
         wanted = final | partial
-        top = sel.searcher.search(sel.scoring, limit=None, filter=wanted, optimize=False)
         tiers: dict[bool, list[tuple[float, int]]] = {True: [], False: []}
-        for i in range(top.scored_length()):
-            docnum = top.docnum(i)
-            tiers[docnum in final].append((top.score(i), docnum))
-        for docnum in wanted - {d for _, d in tiers[True]} - {d for _, d in tiers[False]}:
-            tiers[docnum in final].append((0.0, docnum))  # matched by characters only (矫 in 社区矫正)
+        if sel.scorer is not None:
+            scores = self._numpy_scores(sel, wanted)
+            for docnum in wanted:
+                tiers[docnum in final].append((float(scores[docnum]), docnum))
+        else:
+            # limit=None: with a limit, whoosh's collector skips blocks and loses top hits of AndMaybe queries
+            top = sel.searcher.search(sel.scoring, limit=None, filter=wanted, optimize=False)
+            for i in range(top.scored_length()):
+                docnum = top.docnum(i)
+                tiers[docnum in final].append((top.score(i), docnum))
+            for docnum in wanted - {d for _, d in tiers[True]} - {d for _, d in tiers[False]}:
+                tiers[docnum in final].append((0.0, docnum))  # matched by characters only (矫 in 社区矫正)
         ranked = []
         for tier in (tiers[True], tiers[False]):
             tier.sort(reverse=True)
@@ -369,6 +379,30 @@ class WhooshBackend:
             added = {d: sel.searcher.stored_fields(d).get("added", "") for _, d in ranked}
             ranked.sort(key=lambda pair: (pair[1] in final, added[pair[1]], pair[0]), reverse=True)
         return ranked
+
+    @staticmethod
+    def _numpy_scores(sel: _Selection, wanted: set[int]):
+        """The scores `sel.scoring` gives in whoosh (Or over words, DisjunctionMax over readings), in numpy."""
+        scorer = sel.scorer
+        mask = np.zeros(scorer.size, dtype=bool)
+        mask[np.fromiter(wanted, dtype=np.int64, count=len(wanted))] = True
+        total = np.zeros(scorer.size, dtype=np.float64)
+        for text in q.positive_texts(sel.plan.tree):
+            plan = sel.plan.plans[text]
+            best = None
+            for reading, weight in [(plan.text, 1.0), *((e, SYNONYM_WEIGHT) for e in plan.expansions)]:
+                terms = [(f, w, b * weight) for w in words(reading) for f, b in FIELD_BOOSTS.items()]
+                if not terms:
+                    continue
+                score = sum(scorer.term(f, w, b, mask) for f, w, b in terms)
+                best = score if best is None else np.maximum(best, score)
+            if plan.regions:
+                region = np.zeros(scorer.size, dtype=np.float64)
+                region[list(sel.facets.union("region", list(plan.regions)))] = REGION_SCORE
+                best = region if best is None else np.maximum(best, region)
+            if best is not None:
+                total += best
+        return total
 
     @staticmethod
     def _rerank(sel: _Selection, score: float, docnum: int) -> tuple[int, float]:
