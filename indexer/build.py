@@ -113,7 +113,7 @@ def index_files(
     folder = backend.create_aside() if rebuild else None
     if not rebuild:
         backend.ensure()
-    digests = {} if rebuild else backend.digests()
+    digests = {} if rebuild else backend.digests(report_id(f) for f in files)
     taxonomy = instance.taxonomy()
     workers = workers or min(2, os.cpu_count() or 1)
 
@@ -155,7 +155,7 @@ def remove_reports(instance: Instance, targets: list[str]) -> int:
     backend = WhooshBackend(instance.home)
     ids = {t if "#" not in t else t.split("#")[0] for t in targets}
     ids |= {report_id(Path(t)) for t in targets}
-    known = set(backend.digests())
+    known = set(backend.digests(ids))
     to_delete = sorted(ids & known)
     if to_delete:
         backend.write([], delete=to_delete)

@@ -1,60 +1,86 @@
-"""Facet values and counts from per-value sets of document numbers, read once per searcher."""
+"""Facet values and counts from per-value arrays of document numbers, read once per searcher; sets of
+documents are boolean masks over document numbers."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 from .errors import QueryError
 from .query import parse_year_range
 from .regions import region_names
 from .results import FACETS, REGION_SEPARATOR, FacetValue
+from .scoring import decode_postings, leaves_of
 
 _FIELDS = {"region": "region", "year": "year", "topic": "topics"}
 _REGION_SPLIT = re.compile(r"\s*(?:›|>|/|-|—)\s*")
 _SUFFIX = re.compile(r"(省|市|特别行政区|自治区|地区|盟)$")
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+Docs = np.ndarray  # a boolean mask over document numbers: True where a document is in the set
 
 
 @dataclass
 class FacetSets:
-    """For each facet (region, year, topic), each indexed value → the set of documents that have it."""
+    """For each facet (region, year, topic), each indexed value → the sorted array of documents that have it."""
 
-    sets: dict[str, dict[str, frozenset[int]]]
-    live: frozenset[int]
+    arrays: dict[str, dict[str, np.ndarray]]
+    live: Docs
+    years: np.ndarray  # each document's year (0 when unknown), for sorting by year
 
     @classmethod
     def read(cls, reader) -> FacetSets:
-        """Read the value sets from a whoosh reader's posting lists."""
-        live = frozenset(reader.all_doc_ids())
-        sets: dict[str, dict[str, frozenset[int]]] = {}
+        """Read the value arrays from a whoosh reader's posting lists (decoded a block at a time)."""
+        live = np.zeros(reader.doc_count_all(), dtype=bool)
+        live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        leaves = leaves_of(reader)
+        arrays: dict[str, dict[str, np.ndarray]] = {}
         for facet, field in _FIELDS.items():
-            sets[facet] = {}
+            arrays[facet] = {}
             for term in reader.lexicon(field):
-                docs = frozenset(reader.postings(field, term).all_ids()) & live
-                if docs:
-                    sets[facet][term.decode("utf-8")] = docs
-        return cls(sets, live)
+                value = term.decode("utf-8")
+                ids = decode_postings(leaves, field, value)[0]
+                ids = ids[live[ids]]
+                if len(ids):
+                    arrays[facet][value] = ids
+        years = np.zeros(len(live), dtype=np.int32)
+        for year, ids in arrays["year"].items():
+            if year.isdigit():
+                years[ids] = int(year)
+        return cls(arrays, live, years)
 
-    def year_of(self, docnum: int) -> int:
-        """The year of a document (0 when unknown), for sorting by year."""
-        if not hasattr(self, "_years"):
-            self._years = {d: int(y) for y, docs in self.sets["year"].items() if y.isdigit() for d in docs}
-        return self._years.get(docnum, 0)
+    @property
+    def size(self) -> int:
+        """Document numbers run below this."""
+        return len(self.live)
 
-    def union(self, facet: str, values: list[str]) -> set[int]:
+    def none(self) -> Docs:
+        """An empty set of documents."""
+        return np.zeros(self.size, dtype=bool)
+
+    def of(self, docnums) -> Docs:
+        """The set of the given document numbers."""
+        mask = self.none()
+        mask[np.asarray(docnums, dtype=np.int64)] = True
+        return mask
+
+    def union(self, facet: str, values: list[str]) -> Docs:
         """The documents with any of `values` of a facet."""
-        docs: set[int] = set()
+        mask = self.none()
         for value in values:
-            docs |= self.sets[facet].get(value, frozenset())
-        return docs
+            mask[self.arrays[facet].get(value, _EMPTY)] = True
+        return mask
 
-    def everything(self) -> set[int]:
+    def everything(self) -> Docs:
         """All live documents."""
-        return set(self.live)
+        return self.live.copy()
 
     def resolve(self, facet: str, value: str) -> list[str]:
         """The indexed values a user's filter value stands for; QueryError when it can mean nothing."""
-        known = self.sets[facet]
+        known = self.arrays[facet]
         value = value.strip()
         if facet == "year":
             low, high = parse_year_range(value)
@@ -75,35 +101,31 @@ class FacetSets:
             )
         return found
 
-    def narrow(self, matched: set[int], chosen: dict[str, set[str]], skip: str = "") -> set[int]:
+    def narrow(self, matched: Docs, chosen: dict[str, set[str]], skip: str = "") -> Docs:
         """The matched documents that pass every facet's chosen values (OR within a facet), but `skip`'s."""
         result = matched
         for facet, values in chosen.items():
-            if facet == skip:
-                continue
-            allowed: set[int] = set()
-            for value in values:
-                allowed |= self.sets[facet].get(value, frozenset())
-            result = result & allowed
+            if facet != skip:
+                result = result & self.union(facet, list(values))
         return result
 
-    def count(self, matched: set[int], chosen: dict[str, set[str]]) -> dict[str, list[FacetValue]]:
+    def count(self, matched: Docs, chosen: dict[str, set[str]]) -> dict[str, list[FacetValue]]:
         """Counts per facet value, each facet counted under the other facets' selections only."""
         counted: dict[str, list[FacetValue]] = {}
         for facet in FACETS:
             base = self.narrow(matched, chosen, skip=facet)
             selected = chosen.get(facet, set())
             values = []
-            for value, docs in self.sets[facet].items():
-                n = len(base & docs) if base else 0
+            for value, docs in self.arrays[facet].items():
+                n = int(np.count_nonzero(base[docs]))
                 if n or value in selected:
                     values.append(FacetValue(value, _last(value), n, value in selected))
             counted[facet] = _tree(values) if facet == "region" else _order(facet, values)
         return counted
 
-    def histogram(self, docs: set[int]) -> list[tuple[int, int]]:
+    def histogram(self, docs: Docs) -> list[tuple[int, int]]:
         """Hits per year among `docs`, oldest first."""
-        counts = [(int(y), len(docs & ids)) for y, ids in self.sets["year"].items() if y.isdigit()]
+        counts = [(int(y), int(np.count_nonzero(docs[ids]))) for y, ids in self.arrays["year"].items() if y.isdigit()]
         return sorted((y, n) for y, n in counts if n)
 
 

@@ -7,6 +7,7 @@ word costs its decoding once per searcher; field lengths come from whoosh's leng
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 
 import numpy as np
@@ -15,6 +16,7 @@ from whoosh.util.numeric import byte_to_length
 
 B, K1 = 0.75, 1.2  # whoosh's BM25F defaults
 CACHE_POSTINGS = 8_000_000  # postings kept decoded per searcher (16 bytes each)
+_CACHE_LOCK = threading.Lock()  # the caches are shared by the threads serving requests
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
@@ -25,61 +27,36 @@ class Scorer:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.size = self.reader.doc_count_all()
-        self.leaves = self.reader.leaf_readers() if hasattr(self.reader, "leaf_readers") else [(self.reader, 0)]
+        self.leaves = leaves_of(self.reader)
         self._lengths: dict[str, np.ndarray] = {}
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._held = 0
 
     def lengths(self, field: str) -> np.ndarray:
         """Every document's (quantised) length in a field, as whoosh's scorer sees it."""
-        if field not in self._lengths:
-            out = np.zeros(self.size, dtype=np.float64)
+        lengths = self._lengths.get(field)
+        if lengths is None:
+            lengths = np.zeros(self.size, dtype=np.float64)
             for leaf, offset in self.leaves:
-                perdoc = getattr(leaf, "_perdoc", None)
-                column = perdoc._cached_reader(f"_{field}_L", LENGTHS_COLUMN) if perdoc is not None else None
-                count = leaf.doc_count_all()
-                if column is not None:
-                    raw = np.array([column[d] for d in range(count)], dtype=np.int64)
-                    out[offset : offset + count] = _BYTE_TO_LENGTH[raw]
-                else:
-                    out[offset : offset + count] = [leaf.doc_field_length(d, field, 0) for d in range(count)]
-            self._lengths[field] = out
-        return self._lengths[field]
+                lengths[offset : offset + leaf.doc_count_all()] = _segment_lengths(leaf, field)
+            self._lengths[field] = lengths
+        return lengths
 
     def postings(self, field: str, word: str) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, term frequencies) of a term over all segments."""
         key = (field, word)
-        if key in self._postings:
-            self._postings.move_to_end(key)
-            return self._postings[key]
-        ids, weights = [], []
-        for leaf, offset in self.leaves:
-            if (field, word) not in leaf:
-                continue
-            matcher = leaf.postings(field, word)
-            if isinstance(matcher, W3LeafMatcher):
-                while matcher.is_active():
-                    matcher._read_ids()
-                    matcher._read_weights()
-                    ids.append(np.asarray(matcher._ids, dtype=np.int64) + offset)
-                    weights.append(np.asarray(matcher._weights, dtype=np.float64))
-                    matcher._next_block()
-            else:  # another codec: one posting at a time
-                block_ids, block_weights = [], []
-                while matcher.is_active():
-                    block_ids.append(matcher.id() + offset)
-                    block_weights.append(matcher.weight())
-                    matcher.next()
-                ids.append(np.array(block_ids, dtype=np.int64))
-                weights.append(np.array(block_weights, dtype=np.float64))
-        found = (
-            (np.concatenate(ids), np.concatenate(weights)) if ids else (np.zeros(0, np.int64), np.zeros(0, np.float64))
-        )
-        self._postings[key] = found
-        self._held += len(found[0])
-        while self._held > CACHE_POSTINGS and len(self._postings) > 1:
-            _, (old, _) = self._postings.popitem(last=False)
-            self._held -= len(old)
+        with _CACHE_LOCK:
+            if key in self._postings:
+                self._postings.move_to_end(key)
+                return self._postings[key]
+        found = decode_postings(self.leaves, field, word)
+        with _CACHE_LOCK:
+            if key not in self._postings:
+                self._postings[key] = found
+                self._held += len(found[0])
+            while self._held > CACHE_POSTINGS and len(self._postings) > 1:
+                _, (old, _) = self._postings.popitem(last=False)
+                self._held -= len(old)
         return found
 
     def term(self, field: str, word: str, boost: float, wanted: np.ndarray) -> np.ndarray:
@@ -95,3 +72,59 @@ class Scorer:
         length = self.lengths(field)[ids]
         scores[ids] = boost * idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * length / average)))
         return scores
+
+
+def decode_postings(leaves, field: str, word: str) -> tuple[np.ndarray, np.ndarray]:
+    """(document numbers, weights) of a term over (segment reader, offset) pairs, decoded block by block."""
+    ids, weights = [], []
+    for leaf, offset in leaves:
+        if (field, word) not in leaf:
+            continue
+        matcher = leaf.postings(field, word)
+        if isinstance(matcher, W3LeafMatcher):
+            while matcher.is_active():
+                matcher._read_ids()
+                matcher._read_weights()
+                ids.append(np.asarray(matcher._ids, dtype=np.int64) + offset)
+                weights.append(np.asarray(matcher._weights, dtype=np.float64))
+                matcher._next_block()
+        else:  # another codec: one posting at a time
+            block_ids, block_weights = [], []
+            while matcher.is_active():
+                block_ids.append(matcher.id() + offset)
+                block_weights.append(matcher.weight())
+                matcher.next()
+            ids.append(np.array(block_ids, dtype=np.int64))
+            weights.append(np.array(block_weights, dtype=np.float64))
+    if not ids:
+        return np.zeros(0, np.int64), np.zeros(0, np.float64)
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def leaves_of(reader) -> list:
+    """A reader's (segment reader, document offset) pairs."""
+    return reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
+
+
+_LENGTHS: OrderedDict[tuple[str, int, str], np.ndarray] = OrderedDict()  # segments outlive searchers: keep theirs
+
+
+def _segment_lengths(leaf, field: str) -> np.ndarray:
+    """One segment's field lengths, cached across searchers (a refresh after a commit reuses the old segments')."""
+    key = (leaf.segment().segment_id(), leaf.doc_count_all(), field)
+    with _CACHE_LOCK:
+        if key in _LENGTHS:
+            _LENGTHS.move_to_end(key)
+            return _LENGTHS[key]
+    count = leaf.doc_count_all()
+    perdoc = getattr(leaf, "_perdoc", None)
+    column = perdoc._cached_reader(f"_{field}_L", LENGTHS_COLUMN) if perdoc is not None else None
+    if column is not None:
+        lengths = _BYTE_TO_LENGTH[np.array([column[d] for d in range(count)], dtype=np.int64)]
+    else:
+        lengths = np.array([leaf.doc_field_length(d, field, 0) for d in range(count)], dtype=np.float64)
+    with _CACHE_LOCK:
+        _LENGTHS[key] = lengths
+        while len(_LENGTHS) > 256:
+            _LENGTHS.popitem(last=False)
+    return lengths

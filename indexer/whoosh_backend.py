@@ -29,7 +29,7 @@ from analyzers import char_tokens, words
 from . import query as q
 from .charindex import CharIndex
 from .errors import IndexBusy, IndexMissing, QueryError
-from .facets import FacetSets, resolve_filters
+from .facets import Docs, FacetSets, resolve_filters
 from .highlight import mark, match_spans, snippet
 from .ranking import rerank
 from .results import FacetValue, Hit, SearchRequest, SearchResult, passage_key
@@ -89,16 +89,41 @@ class _Selection:
     facets: FacetSets
     scoring: Query  # the words' ranking readings; matching is done by then
     scorer: Scorer | None  # BM25F in numpy for the same readings (None: whoosh scores)
-    matched: set[int]
-    partial: set[int]
+    matched: Docs
+    partial: Docs
     chosen: dict[str, set[str]]
-    soft_sets: list[set[int]]
+    soft_sets: list[Docs]
 
     def missing(self, docnum: int) -> list[str]:
         """The query words a partial hit does not have."""
-        return [
-            q.describe(node) for node, docs in zip(self.plan.soft, self.soft_sets, strict=True) if docnum not in docs
-        ]
+        return [q.describe(node) for node, docs in zip(self.plan.soft, self.soft_sets, strict=True) if not docs[docnum]]
+
+
+@dataclass
+class _Ranking:
+    """Hits in order, as parts: lists of (score, document) for re-ranked heads, arrays of documents for the rest."""
+
+    parts: list[list[tuple[float, int]] | np.ndarray]
+    scores: np.ndarray
+
+    def page(self, start: int, end: int) -> list[tuple[float, int]]:
+        """The (score, document) pairs from `start` to `end` in rank order."""
+        out: list[tuple[float, int]] = []
+        for part in self.parts:
+            if start >= end:
+                break
+            size = len(part)
+            if start < size:
+                piece = part[start : min(end, size)]
+                if isinstance(part, np.ndarray):
+                    piece = [(float(self.scores[d]), int(d)) for d in piece]
+                out += piece
+                end -= size
+                start = 0
+            else:
+                start -= size
+                end -= size
+        return out
 
 
 def _key_of(fields: dict) -> str:
@@ -162,15 +187,12 @@ class WhooshBackend:
 
     # -- writing --------------------------------------------------------------------------------------
 
-    def digests(self, folder: Path | None = None) -> dict[str, str]:
-        """Map report id → digest of what is indexed for it."""
+    def digests(self, report_ids: Iterable[str], folder: Path | None = None) -> dict[str, str]:
+        """Map each of these report ids that is indexed → the digest of what is indexed for it."""
         index = self._open(folder)
         with index.searcher() as searcher:
-            return {
-                fields["report_id"]: fields["digest"]
-                for fields in searcher.all_stored_fields()
-                if fields.get("number") == 1
-            }
+            found = {rid: searcher.document(id=f"{rid}#1") for rid in set(report_ids)}
+            return {rid: fields["digest"] for rid, fields in found.items() if fields}
 
     def write(self, batches: Iterable[list[dict]], delete: Iterable[str] = (), folder: Path | None = None) -> int:
         """Replace the reports whose documents come in `batches`, delete reports by id; commit once."""
@@ -247,24 +269,22 @@ class WhooshBackend:
         return WAnd(parts) if isinstance(node, q.And) else Or(parts)
 
     @staticmethod
-    def _match(node: q.Node, facets: FacetSets, chars: CharIndex, plan: Understanding, regions: bool) -> set[int]:
-        """The documents a query node matches, by set algebra over the character index and the facet sets."""
+    def _match(node: q.Node, facets: FacetSets, chars: CharIndex, plan: Understanding, regions: bool) -> Docs:
+        """The documents a query node matches, by mask algebra over the character index and the facet arrays."""
         if isinstance(node, q.Text):
             word = plan.plans[node]
-            found: set[int] = set()
-            for needle in word.needles:
-                found.update(chars.docs([t.text for t in char_tokens(needle)]).tolist())
             if not char_tokens(word.text):
                 raise QueryError(f"“{word.text}” has nothing to search for (only punctuation): use words or numbers")
+            found = facets.none()
+            for needle in word.needles:
+                found[chars.docs([t.text for t in char_tokens(needle)])] = True
             return found | facets.union("region", list(word.regions)) if regions else found
         if isinstance(node, q.Filter):
-            return facets.union(
-                "topic" if node.field == "topic" else node.field, facets.resolve(node.field, node.value)
-            )
+            return facets.union(node.field, facets.resolve(node.field, node.value))
         if isinstance(node, q.Not):
-            return set(facets.live) - WhooshBackend._match(node.node, facets, chars, plan, regions)
+            return facets.live & ~WhooshBackend._match(node.node, facets, chars, plan, regions)
         parts = [WhooshBackend._match(n, facets, chars, plan, regions) for n in node.nodes]
-        return set.intersection(*parts) if isinstance(node, q.And) else set.union(*parts)
+        return np.logical_and.reduce(parts) if isinstance(node, q.And) else np.logical_or.reduce(parts)
 
     def synonyms(self) -> Synonyms:
         """The synonyms in force: `<home>/synonyms.txt` when present, else the shipped file; re-read when edited."""
@@ -281,38 +301,33 @@ class WhooshBackend:
         searcher, facets, chars, scorer = self._view()
         plan = understand(tree, facets, self.synonyms(), relaxed=request.relaxed and not exclude)
 
-        def docs(node: q.Node, regions: bool = True) -> set[int]:
+        def docs(node: q.Node, regions: bool = True) -> Docs:
             if chars is not None:
                 return self._match(node, facets, chars, plan, regions)
-            return set(searcher.docs_for_query(self._compile(node, facets, plan, regions)))
+            return facets.of(list(searcher.docs_for_query(self._compile(node, facets, plan, regions))))
 
-        soft_sets: list[set[int]] = []
+        soft_sets: list[Docs] = []
         if plan.relaxed:
             # per word: the paragraphs with it in their text, and those of reports in the region it names
             in_text = [docs(n, regions=False) for n in plan.soft]
             soft_sets = [
-                docs | facets.union("region", plan.regions_of(n)) for n, docs in zip(plan.soft, in_text, strict=True)
+                d | facets.union("region", plan.regions_of(n)) for n, d in zip(plan.soft, in_text, strict=True)
             ]
-            counts: dict[int, int] = {}
-            for docs in soft_sets:
-                for docnum in docs:
-                    counts[docnum] = counts.get(docnum, 0) + 1
-            texty = set().union(*in_text)  # a partial hit must have one of the words in its text, not just a region
-            allowed = None
-            if plan.hard:
-                allowed = set(facets.live)
-                for node in plan.hard:
-                    allowed &= set(facets.live) - docs(node.node) if isinstance(node, q.Not) else docs(node)
+            counts = np.sum(soft_sets, axis=0, dtype=np.int16)
+            allowed = facets.everything()
+            for node in plan.hard:
+                allowed &= facets.live & ~docs(node.node) if isinstance(node, q.Not) else docs(node)
             need = len(plan.soft)
-            matched = {d for d, c in counts.items() if c == need and (allowed is None or d in allowed)}
-            partial = {
-                d for d, c in counts.items() if c == need - 1 and d in texty and (allowed is None or d in allowed)
-            }
+            texty = np.logical_or.reduce(in_text)  # a partial hit has one of the words in its text, not just a region
+            matched = (counts == need) & allowed
+            partial = (counts == need - 1) & texty & allowed
         else:
-            matched = docs(tree)
-            partial = set()
+            matched = docs(tree) & facets.live
+            partial = facets.none()
         if exclude:
-            matched = {d for d in matched if _key_of(searcher.stored_fields(d)) not in exclude}
+            for docnum in np.flatnonzero(matched):
+                if _key_of(searcher.stored_fields(int(docnum))) in exclude:
+                    matched[docnum] = False
         chosen = resolve_filters(facets, request.filters)
         readings = [r for t in q.positive_texts(tree) if (r := _word_ranking(plan.plans[t]))]
         scoring = Or(readings) if readings else NullQuery
@@ -329,63 +344,65 @@ class WhooshBackend:
         sel = self._select(request, exclude)
         final = sel.facets.narrow(sel.matched, sel.chosen)
         partial = sel.facets.narrow(sel.partial, sel.chosen)
-        counted = sel.matched if sel.matched or not sel.partial else sel.partial
+        total, partials = int(np.count_nonzero(final)), int(np.count_nonzero(partial))
+        counted = sel.matched if sel.matched.any() or not sel.partial.any() else sel.partial
         hits = []
-        if final or partial:
+        if total or partials:
             ranked = self._rank(sel, final, partial, request.sort)
             start = (request.page - 1) * request.page_size
             hits = [
                 self._hit(sel.searcher.stored_fields(docnum), score, sel, docnum)
-                for score, docnum in ranked[start : start + request.page_size]
+                for score, docnum in ranked.page(start, start + request.page_size)
             ]
         explain = sel.plan.to_dict()
         return SearchResult(
             request=request,
             understood=explain["understood"],
             words=explain["words"],
-            total=len(final),
+            total=total,
             hits=hits,
             facets=sel.facets.count(counted, sel.chosen),
-            years=sel.facets.histogram(final or partial),
+            years=sel.facets.histogram(final if total else partial),
             took_ms=(time.perf_counter() - started) * 1000,
-            partial=len(partial),
+            partial=partials,
             explain=explain,
         )
 
-    def _rank(self, sel: _Selection, final: set[int], partial: set[int], sort: str) -> list[tuple[float, int]]:
+    def _rank(self, sel: _Selection, final: Docs, partial: Docs, sort: str) -> _Ranking:
         """Every hit, best first: all words before missing one; within each, BM25F re-ranked on the text."""
         wanted = final | partial
-        tiers: dict[bool, list[tuple[float, int]]] = {True: [], False: []}
         if sel.scorer is not None:
             scores = self._numpy_scores(sel, wanted)
-            for docnum in wanted:
-                tiers[docnum in final].append((float(scores[docnum]), docnum))
         else:
+            scores = np.zeros(len(wanted), dtype=np.float64)  # 0: matched by characters only (矫 in 社区矫正)
             # limit=None: with a limit, whoosh's collector skips blocks and loses top hits of AndMaybe queries
-            top = sel.searcher.search(sel.scoring, limit=None, filter=wanted, optimize=False)
+            ids = set(np.flatnonzero(wanted).tolist())
+            top = sel.searcher.search(sel.scoring, limit=None, filter=ids, optimize=False)
             for i in range(top.scored_length()):
-                docnum = top.docnum(i)
-                tiers[docnum in final].append((top.score(i), docnum))
-            for docnum in wanted - {d for _, d in tiers[True]} - {d for _, d in tiers[False]}:
-                tiers[docnum in final].append((0.0, docnum))  # matched by characters only (矫 in 社区矫正)
-        ranked = []
-        for tier in (tiers[True], tiers[False]):
-            tier.sort(reverse=True)
-            head = sorted(((self._rerank(sel, s, d), d) for s, d in tier[:RERANK_DEPTH]), reverse=True)
-            ranked += [(score, docnum) for (_, score), docnum in head] + tier[RERANK_DEPTH:]
+                scores[top.docnum(i)] = top.score(i)
+        if sort == "added":
+            docs = np.flatnonzero(wanted)
+            added = {int(d): sel.searcher.stored_fields(int(d)).get("added", "") for d in docs}
+            order = sorted(docs.tolist(), key=lambda d: (bool(final[d]), added[d], scores[d], d), reverse=True)
+            return _Ranking([[(float(scores[d]), d) for d in order]], scores)
         if sort == "year":
-            ranked.sort(key=lambda pair: (-(pair[1] in final), -sel.facets.year_of(pair[1]), -pair[0]))
-        elif sort == "added":
-            added = {d: sel.searcher.stored_fields(d).get("added", "") for _, d in ranked}
-            ranked.sort(key=lambda pair: (pair[1] in final, added[pair[1]], pair[0]), reverse=True)
-        return ranked
+            docs = np.flatnonzero(wanted)
+            order = docs[np.lexsort((-docs, -scores[docs], -sel.facets.years[docs], ~final[docs]))]
+            return _Ranking([order], scores)
+        parts: list[list[tuple[float, int]] | np.ndarray] = []
+        for tier in (final, partial):
+            docs = np.flatnonzero(tier)
+            order = docs[np.lexsort((-docs, -scores[docs]))]  # best score first, ties by document number
+            best = [(self._rerank(sel, float(scores[d]), int(d)), int(d)) for d in order[:RERANK_DEPTH]]
+            best.sort(reverse=True)
+            parts += [[(score, docnum) for (_, score), docnum in best], order[RERANK_DEPTH:]]
+        return _Ranking(parts, scores)
 
     @staticmethod
-    def _numpy_scores(sel: _Selection, wanted: set[int]):
+    def _numpy_scores(sel: _Selection, wanted: Docs):
         """The scores `sel.scoring` gives in whoosh (Or over words, DisjunctionMax over readings), in numpy."""
         scorer = sel.scorer
-        mask = np.zeros(scorer.size, dtype=bool)
-        mask[np.fromiter(wanted, dtype=np.int64, count=len(wanted))] = True
+        mask = wanted
         total = np.zeros(scorer.size, dtype=np.float64)
         for text in q.positive_texts(sel.plan.tree):
             plan = sel.plan.plans[text]
@@ -397,8 +414,7 @@ class WhooshBackend:
                 score = sum(scorer.term(f, w, b, mask) for f, w, b in terms)
                 best = score if best is None else np.maximum(best, score)
             if plan.regions:
-                region = np.zeros(scorer.size, dtype=np.float64)
-                region[list(sel.facets.union("region", list(plan.regions)))] = REGION_SCORE
+                region = sel.facets.union("region", list(plan.regions)) * REGION_SCORE
                 best = region if best is None else np.maximum(best, region)
             if best is not None:
                 total += best
@@ -417,13 +433,14 @@ class WhooshBackend:
     def passage_keys(self, request: SearchRequest) -> set[str]:
         """The passage keys of every hit with all the words of a request (all pages)."""
         sel = self._select(request)
-        return {_key_of(sel.searcher.stored_fields(d)) for d in sel.facets.narrow(sel.matched, sel.chosen)}
+        docs = np.flatnonzero(sel.facets.narrow(sel.matched, sel.chosen))
+        return {_key_of(sel.searcher.stored_fields(int(d))) for d in docs}
 
     @staticmethod
     def _hit(fields: dict, score: float | None, sel: _Selection, docnum: int) -> Hit:
         text = fields["text"]
         spans = match_spans(text, sel.plan.needles())
-        missing = [] if docnum in sel.matched or not sel.plan.relaxed else sel.missing(docnum)
+        missing = [] if sel.matched[docnum] or not sel.plan.relaxed else sel.missing(docnum)
         return Hit(
             id=fields["id"],
             score=round(float(score or 0.0), 4),
