@@ -34,9 +34,12 @@ class FacetSets:
     @classmethod
     def read(cls, reader) -> FacetSets:
         """Read the value arrays from a whoosh reader's posting lists (decoded a block at a time)."""
-        live = np.zeros(reader.doc_count_all(), dtype=bool)
-        live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        live = np.ones(reader.doc_count_all(), dtype=bool)
         leaves = leaves_of(reader)
+        for leaf, offset in leaves:
+            segment = leaf.segment()
+            if segment.has_deletions():
+                live[np.fromiter(segment.deleted_docs(), dtype=np.int64) + offset] = False
         arrays: dict[str, dict[str, np.ndarray]] = {}
         for facet, field in _FIELDS.items():
             arrays[facet] = {}

@@ -118,10 +118,13 @@ def _segment_lengths(leaf, field: str) -> np.ndarray:
             return _LENGTHS[key]
     count = leaf.doc_count_all()
     perdoc = getattr(leaf, "_perdoc", None)
-    column = perdoc._cached_reader(f"_{field}_L", LENGTHS_COLUMN) if perdoc is not None else None
-    if column is not None:
-        lengths = _BYTE_TO_LENGTH[np.array([column[d] for d in range(count)], dtype=np.int64)]
-    else:
+    column = perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN) if perdoc is not None else None
+    try:  # whoosh keeps one length byte per document: read them in one go
+        stored = min(column._count, count)
+        raw = np.zeros(count, dtype=np.uint8)
+        raw[:stored] = np.frombuffer(column._dbfile.get(column._basepos, stored * column._fixedlen), dtype=np.uint8)
+        lengths = _BYTE_TO_LENGTH[raw]
+    except (AttributeError, ValueError):  # another codec: ask document by document
         lengths = np.array([leaf.doc_field_length(d, field, 0) for d in range(count)], dtype=np.float64)
     with _CACHE_LOCK:
         _LENGTHS[key] = lengths

@@ -7,6 +7,7 @@ rebuild is written aside and swapped in with one atomic rename: readers never se
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import threading
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.query import And as WAnd
 from whoosh.query import ConstantScoreQuery, DisjunctionMax, NullQuery, Or, Phrase, Query, Term
@@ -99,6 +101,17 @@ class _Selection:
         return [q.describe(node) for node, docs in zip(self.plan.soft, self.soft_sets, strict=True) if not docs[docnum]]
 
 
+def _serialized(method):
+    """Run a reading method under the backend's reading lock (the threads of a server share one searcher)."""
+
+    @functools.wraps(method)
+    def locked(self, *args, **kwargs):
+        with self._reading:
+            return method(self, *args, **kwargs)
+
+    return locked
+
+
 @dataclass
 class _Ranking:
     """Hits in order, as parts: lists of (score, document) for re-ranked heads, arrays of documents for the rest."""
@@ -142,6 +155,7 @@ class WhooshBackend:
         self._scorer: Scorer | None = None
         self.link = self.home / "index"
         self._lock = threading.Lock()
+        self._reading = threading.RLock()  # whoosh reads segment files by seek + read: one reader at a time
         self._target: str | None = None
         self._index = None
         self._searcher = None
@@ -178,12 +192,15 @@ class WhooshBackend:
         if not self.exists():
             self.swap_in(self.create_aside())
 
-    def _open(self, folder: Path | None = None):
-        if folder is not None:
-            return whoosh_index.open_dir(folder)
-        if not self.exists():
+    def _open(self, folder: Path | None = None, read_only: bool = False):
+        """The whoosh index; read-only opens read segment files on demand instead of memory-mapping them
+        (whoosh's mapped compound files otherwise become resident as a searcher opens: ~3× the memory)."""
+        if folder is None and not self.exists():
             raise IndexMissing(f"no index in {self.home}. Run `govsearch index` first.")
-        return whoosh_index.open_dir(self.link)
+        target = folder if folder is not None else self.link
+        if read_only:
+            return FileStorage(str(target), supports_mmap=False).open_index()
+        return whoosh_index.open_dir(target)
 
     # -- writing --------------------------------------------------------------------------------------
 
@@ -233,7 +250,7 @@ class WhooshBackend:
             if self._searcher is None or target != self._target:
                 if self._searcher is not None:
                     self._searcher.close()
-                self._index = self._open()
+                self._index = self._open(read_only=True)
                 self._searcher = self._index.searcher(weighting=BM25F())
                 self._target = target
                 self._facets = None
@@ -250,11 +267,18 @@ class WhooshBackend:
             return self._searcher, self._facets, self._chars, self._scorer
 
     def close(self) -> None:
-        """Release the open searcher."""
-        with self._lock:
+        """Release the open searcher (and the segment files it holds open)."""
+        with self._reading, self._lock:
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
+                self._facets = self._chars = self._scorer = None
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # noqa: S110 - interpreter shutdown: nothing left to release
+            pass
 
     def _compile(self, node: q.Node, facets: FacetSets, plan: Understanding, regions: bool = True) -> Query:
         if isinstance(node, q.Text):
@@ -333,6 +357,7 @@ class WhooshBackend:
         scoring = Or(readings) if readings else NullQuery
         return _Selection(plan, searcher, facets, scoring, scorer, matched, partial, chosen, soft_sets)
 
+    @_serialized
     def search(self, request: SearchRequest, exclude: Collection[str] = ()) -> SearchResult:
         """Run a request: ranked page of hits with highlights, total, and facet counts.
 
@@ -430,6 +455,7 @@ class WhooshBackend:
         literal = sum(1 for node in nodes if match_spans(around, [t.text for t in q.positive_texts(node)]))
         return literal, rerank(score, text, [match_spans(text, sel.plan.needles(node)) for node in nodes])
 
+    @_serialized
     def passage_keys(self, request: SearchRequest) -> set[str]:
         """The passage keys of every hit with all the words of a request (all pages)."""
         sel = self._select(request)
@@ -461,29 +487,34 @@ class WhooshBackend:
             missing=missing,
         )
 
+    @_serialized
     def report_paragraphs(self, report_id: str) -> list[dict]:
         """All stored paragraphs of a report, in order."""
         searcher, _ = self._current()
         docs = [dict(d) for d in searcher.documents(report_id=report_id)]
         return sorted(docs, key=lambda d: d["number"])
 
+    @_serialized
     def paragraph(self, paragraph_id: str) -> dict | None:
         """One stored paragraph by id, or None."""
         searcher, _ = self._current()
         found = searcher.document(id=paragraph_id)
         return dict(found) if found else None
 
+    @_serialized
     def reports(self) -> list[dict]:
         """Stored fields of each report's first paragraph (the report's metadata), by title."""
         searcher, _ = self._current()
         firsts = [dict(d) for d in searcher.all_stored_fields() if d.get("number") == 1]
         return sorted(firsts, key=lambda d: (d["region_path"], d.get("year") or "", d["report_title"]))
 
+    @_serialized
     def facet_values(self) -> dict[str, list[FacetValue]]:
         """Facet counts over the whole index."""
         _, facets = self._current()
         return facets.count(facets.everything(), {})
 
+    @_serialized
     def paragraph_count(self) -> int:
         """How many paragraphs are indexed."""
         searcher, _ = self._current()

@@ -26,6 +26,9 @@ def backend_of(home: str) -> WhooshBackend:
     backend = WhooshBackend(instance_of(home).home)
     if not backend.exists():
         raise click.ClickException(f"no index in {home}. Run `govsearch index` first.")
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(backend.close)
     return backend
 
 

@@ -43,7 +43,9 @@ def changed_home(seed_copy, tmp_path):
         "清远市清城区司法局2025年工作总结\n一、人民调解\n全年调解纠纷300件，法律援助案件50件，12348热线接听1000次。\n",
     )
     index_files(Instance(seed_copy), [extra])
-    removed = WhooshBackend(seed_copy).reports()[0]["report_id"]
+    backend = WhooshBackend(seed_copy)
+    removed = backend.reports()[0]["report_id"]
+    backend.close()
     assert remove_reports(Instance(seed_copy), [removed]) == 1
     return seed_copy
 
