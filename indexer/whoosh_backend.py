@@ -44,7 +44,7 @@ SECTION_SEPARATOR = " › "
 FIELD_BOOSTS = {"body": 1.0, "section": 0.6, "title": 0.3}
 SYNONYM_WEIGHT = 0.5  # an expansion counts half as much as the word as typed
 REGION_SCORE = 1.0  # a place name matched by the report's region rather than by the text
-RERANK_DEPTH = 200  # hits per tier re-ranked on their own text
+RERANK_DEPTH = 100  # hits per tier re-ranked on their own text
 
 
 def _chars_query(text: str) -> Query | None:
