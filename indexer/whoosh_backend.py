@@ -1,6 +1,7 @@
 """The embedded search backend: a whoosh index on disk, one document per paragraph.
 
-Everything whoosh-specific lives here and in schema.py; callers see SearchBackend's methods only.
+Everything whoosh-specific lives here and in schema.py, parallel.py (writing on every core), charindex.py and
+scoring.py (the numpy accelerators beside whoosh); callers see SearchBackend's methods only.
 The index directory `<home>/index` is a symbolic link to a folder under `<home>/indexes/`, so a full
 rebuild is written aside and swapped in with one atomic rename: readers never see a half-built index.
 """
