@@ -17,7 +17,7 @@ from whoosh.writing import SegmentWriter
 from .charindex import CharPostings
 from .errors import IndexBusy
 
-WRITER_MB = 256  # memory each writer may use before it spills a sorted run to disk
+WRITER_MB = 512  # memory each writer may use before it spills a sorted run to disk
 
 Prepare = Callable[[object], tuple[str, list[dict] | None, str]]
 

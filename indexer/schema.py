@@ -14,7 +14,7 @@ def make_schema() -> Schema:
         report_id=ID(stored=True),  # stable per source file
         number=STORED,  # 1-based paragraph number in its report
         text=STORED,  # the paragraph as shown
-        body=TEXT(analyzer=WordAnalyzer(), phrase=True),  # jieba words of the paragraph: ranking
+        body=TEXT(analyzer=WordAnalyzer(), phrase=False),  # jieba words of the paragraph: ranking (no positions)
         section=TEXT(analyzer=WordAnalyzer(), phrase=False),  # words of the headings above it: ranking
         title=TEXT(analyzer=WordAnalyzer(), phrase=False),  # words of the report title: ranking
         chars=TEXT(analyzer=CharAnalyzer(), phrase=True),  # exact characters of title, headings, text: matching
