@@ -102,6 +102,46 @@ class _Selection:
         return [q.describe(node) for node, docs in zip(self.plan.soft, self.soft_sets, strict=True) if not docs[docnum]]
 
 
+class _Tier:
+    """The hits of one tier in rank order, worked out only as far as a page needs: the best RERANK_DEPTH by
+    BM25F re-ranked on their text, then the rest by BM25F (document number breaking ties)."""
+
+    def __init__(self, docs: Docs, scores: np.ndarray, rerank) -> None:
+        self.docs = np.flatnonzero(docs)
+        self.scores = scores
+        self.rerank = rerank
+        self._head: list[tuple[float, int]] | None = None
+        self._tail: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def _best_first(self, docs: np.ndarray) -> np.ndarray:
+        return docs[np.lexsort((-docs, -self.scores[docs]))]
+
+    def __getitem__(self, where: slice) -> list[tuple[float, int]]:
+        docs, scores = self.docs, self.scores
+        if self._head is None:
+            if len(docs) > RERANK_DEPTH:  # the best few without sorting them all
+                cut = np.argpartition(-scores[docs], RERANK_DEPTH - 1)[:RERANK_DEPTH]
+                threshold = scores[docs[cut]].min()
+                contenders = docs[scores[docs] >= threshold]  # ties at the cut are settled by document number
+                head = self._best_first(contenders)[:RERANK_DEPTH]
+            else:
+                head = self._best_first(docs)
+            best = sorted(((self.rerank(float(scores[d]), int(d)), int(d)) for d in head), reverse=True)
+            self._head = [(score, docnum) for (_, score), docnum in best]
+            self._head_ids = head
+        out = self._head[where.start : where.stop]
+        if where.stop > len(self._head):
+            if self._tail is None:
+                rest = np.setdiff1d(docs, self._head_ids, assume_unique=True)
+                self._tail = self._best_first(rest)
+            start = max(0, where.start - len(self._head))
+            out += [(float(scores[d]), int(d)) for d in self._tail[start : where.stop - len(self._head)]]
+        return out
+
+
 def _serialized(method):
     """Run a reading method under the backend's reading lock (the threads of a server share one searcher)."""
 
@@ -117,7 +157,7 @@ def _serialized(method):
 class _Ranking:
     """Hits in order, as parts: lists of (score, document) for re-ranked heads, arrays of documents for the rest."""
 
-    parts: list[list[tuple[float, int]] | np.ndarray]
+    parts: list[list[tuple[float, int]] | np.ndarray | _Tier]
     scores: np.ndarray
 
     def page(self, start: int, end: int) -> list[tuple[float, int]]:
@@ -131,7 +171,7 @@ class _Ranking:
                 piece = part[start : min(end, size)]
                 if isinstance(part, np.ndarray):
                     piece = [(float(self.scores[d]), int(d)) for d in piece]
-                out += piece
+                out += list(piece)
                 end -= size
                 start = 0
             else:
@@ -415,14 +455,8 @@ class WhooshBackend:
             docs = np.flatnonzero(wanted)
             order = docs[np.lexsort((-docs, -scores[docs], -sel.facets.years[docs], ~final[docs]))]
             return _Ranking([order], scores)
-        parts: list[list[tuple[float, int]] | np.ndarray] = []
-        for tier in (final, partial):
-            docs = np.flatnonzero(tier)
-            order = docs[np.lexsort((-docs, -scores[docs]))]  # best score first, ties by document number
-            best = [(self._rerank(sel, float(scores[d]), int(d)), int(d)) for d in order[:RERANK_DEPTH]]
-            best.sort(reverse=True)
-            parts += [[(score, docnum) for (_, score), docnum in best], order[RERANK_DEPTH:]]
-        return _Ranking(parts, scores)
+        rerank = functools.partial(self._rerank, sel)
+        return _Ranking([_Tier(final, scores, rerank), _Tier(partial, scores, rerank)], scores)
 
     @staticmethod
     def _numpy_scores(sel: _Selection, wanted: Docs):
