@@ -5,7 +5,7 @@ deals in `SearchRequest`, `SearchResult` and `Hit`.
 """
 
 from .build import IndexSummary, find_report_files, index_files, remove_reports
-from .errors import IndexBusy, IndexMissing, QueryError, ReportError
+from .errors import IndexBusy, IndexMissing, IndexOutdated, QueryError, ReportError
 from .instance import BUNDLED_CORPUS, Instance
 from .query import describe, parse_query
 from .reports import Paragraph, Report, read_report
@@ -23,6 +23,7 @@ __all__ = [
     "Hit",
     "IndexBusy",
     "IndexMissing",
+    "IndexOutdated",
     "IndexSummary",
     "Instance",
     "Paragraph",

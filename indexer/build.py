@@ -113,6 +113,7 @@ def index_files(
     folder = backend.create_aside() if rebuild else None
     if not rebuild:
         backend.ensure()
+        backend.check_schema()
     digests = {} if rebuild else backend.digests(report_id(f) for f in files)
     taxonomy = instance.taxonomy()
     workers = workers or min(2, os.cpu_count() or 1)

@@ -24,3 +24,7 @@ class IndexMissing(Exception):
 
 class IndexBusy(Exception):
     """Another process is writing to the index."""
+
+
+class IndexOutdated(Exception):
+    """The index was built by an older govsearch whose schema lacks fields this one writes."""

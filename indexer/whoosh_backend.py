@@ -31,7 +31,7 @@ from analyzers import char_tokens, words
 
 from . import query as q
 from .charindex import CharIndex
-from .errors import IndexBusy, IndexMissing, QueryError
+from .errors import IndexBusy, IndexMissing, IndexOutdated, QueryError
 from .facets import Docs, FacetSets, resolve_filters
 from .highlight import mark, match_spans, snippet
 from .ranking import rerank
@@ -232,6 +232,15 @@ class WhooshBackend:
         self.home.mkdir(parents=True, exist_ok=True)
         if not self.exists():
             self.swap_in(self.create_aside())
+
+    def check_schema(self) -> None:
+        """IndexOutdated when the current index lacks fields this version writes (built by an older govsearch)."""
+        missing = set(make_schema().names()) - set(self._open().schema.names())
+        if missing:
+            raise IndexOutdated(
+                f"the index in {self.home} was built by an older govsearch (it lacks {', '.join(sorted(missing))}); "
+                "rebuild it with `govsearch index --rebuild` and every folder of reports you index"
+            )
 
     def _open(self, folder: Path | None = None, read_only: bool = False):
         """The whoosh index; read-only opens read segment files on demand instead of memory-mapping them

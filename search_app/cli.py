@@ -13,6 +13,7 @@ from indexer import (
     FACETS,
     SORTS,
     IndexBusy,
+    IndexOutdated,
     QueryError,
     SearchRequest,
     TaxonomyError,
@@ -42,7 +43,7 @@ def index_command(paths: tuple[Path, ...], rebuild: bool, home: str) -> None:
 
     try:
         summary = index_files(instance, targets, rebuild=rebuild, progress=progress_bar)
-    except IndexBusy as exc:
+    except (IndexBusy, IndexOutdated) as exc:
         raise click.ClickException(f"{exc}.") from exc
     except TaxonomyError as exc:
         raise click.ClickException(f"{exc}. Fix that line of the taxonomy file and run again.") from exc

@@ -97,3 +97,22 @@ def test_a_second_writer_is_told_another_is_writing(home, tmp_path):
             index_files(home, [folder])
     finally:
         writer.cancel()
+
+
+def test_an_index_from_an_older_schema_asks_for_a_rebuild(home, tmp_path):
+    from whoosh import index as whoosh_index
+    from whoosh.fields import ID, Schema
+
+    from indexer import IndexOutdated
+
+    backend = WhooshBackend(home.home)
+    home.home.mkdir(parents=True)
+    folder = home.home / "indexes" / "old"
+    folder.mkdir(parents=True)
+    whoosh_index.create_in(folder, Schema(id=ID(stored=True, unique=True), report_id=ID(stored=True)))
+    backend.swap_in(folder)
+    report = write_report(tmp_path / "c", "a.txt", REPORT)
+    with pytest.raises(IndexOutdated, match="govsearch index --rebuild"):
+        index_files(home, [report])
+    assert index_files(home, [report], rebuild=True).reports == 1
+    assert len(hits(home, "调解")) == 1
