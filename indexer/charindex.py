@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .scoring import leaves_of
+
 POSITION_BITS = 24  # positions within one paragraph (title, headings and text) stay below 16 M
 FIELD = "chars"
 
@@ -29,40 +31,38 @@ class CharPostings:
 
     def __init__(self) -> None:
         self.keys: dict[str, array] = {}
-        self.lengths = array("i")
+        self.documents = 0
 
     def add(self, tokens: Iterable[tuple]) -> None:
         """Add the next document's character tokens (text, position, …)."""
-        docnum = len(self.lengths)
-        count = 0
         for token in tokens:
-            self.keys.setdefault(token[0], array("q")).append((docnum << POSITION_BITS) | token[1])
-            count += 1
-        self.lengths.append(count)
+            self.keys.setdefault(token[0], array("q")).append((self.documents << POSITION_BITS) | token[1])
+        self.documents += 1
 
     def save(self, folder: Path, segment_id: str) -> None:
         """Write the segment's sidecar files (atomically: temporary names, then renames)."""
-        terms, offset, parts = {}, 0, []
-        for term, keys in self.keys.items():
-            values = np.frombuffer(keys, dtype=np.int64)
-            values = np.sort(values)
-            terms[term] = (offset, offset + len(values))
-            offset += len(values)
-            parts.append(values)
-        keys = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-        _write(folder, segment_id, terms, keys, np.frombuffer(self.lengths, dtype=np.int32))
+        _write(folder, segment_id, *_pack({t: np.frombuffer(k, dtype=np.int64) for t, k in self.keys.items()}))
 
 
-def _paths(folder: Path, segment_id: str) -> tuple[Path, Path, Path]:
+def _pack(per_term: dict[str, np.ndarray]) -> tuple[dict[str, tuple[int, int]], np.ndarray]:
+    """Every character's keys, sorted, in one array; each character's (start, end) in it."""
+    terms, offset, parts = {}, 0, []
+    for term, keys in per_term.items():
+        terms[term] = (offset, offset + len(keys))
+        offset += len(keys)
+        parts.append(np.sort(keys))
+    return terms, np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _paths(folder: Path, segment_id: str) -> tuple[Path, Path]:
     base = folder / f"{segment_id}.gsc"
-    return Path(f"{base}.keys.npy"), Path(f"{base}.lengths.npy"), Path(f"{base}.terms.json")
+    return Path(f"{base}.keys.npy"), Path(f"{base}.terms.json")
 
 
-def _write(folder: Path, segment_id: str, terms: dict, keys: np.ndarray, lengths: np.ndarray) -> None:
-    keys_path, lengths_path, terms_path = _paths(folder, segment_id)
+def _write(folder: Path, segment_id: str, terms: dict, keys: np.ndarray) -> None:
+    keys_path, terms_path = _paths(folder, segment_id)
     for path, write in (
         (keys_path, lambda f: np.save(f, keys)),
-        (lengths_path, lambda f: np.save(f, lengths)),
         (terms_path, lambda f: f.write(json.dumps(terms, ensure_ascii=False).encode("utf-8"))),
     ):
         temporary = folder / f".{path.name}.{os.getpid()}"  # a leading dot: whoosh's clean-up leaves it alone
@@ -74,19 +74,18 @@ def _write(folder: Path, segment_id: str, terms: dict, keys: np.ndarray, lengths
 class SegmentChars:
     """One segment's character occurrences, memory-mapped."""
 
-    def __init__(self, terms: dict[str, tuple[int, int]], keys: np.ndarray, lengths: np.ndarray) -> None:
+    def __init__(self, terms: dict[str, tuple[int, int]], keys: np.ndarray) -> None:
         self.terms = terms
         self.keys = keys
-        self.lengths = lengths
 
     @classmethod
     def load(cls, folder: Path, segment_id: str) -> SegmentChars | None:
         """The sidecar of a segment, or None when it has none yet."""
-        keys_path, lengths_path, terms_path = _paths(folder, segment_id)
+        keys_path, terms_path = _paths(folder, segment_id)
         if not terms_path.is_file():
             return None
         terms = {k: tuple(v) for k, v in json.loads(terms_path.read_text(encoding="utf-8")).items()}
-        return cls(terms, np.load(keys_path, mmap_mode="r"), np.load(lengths_path, mmap_mode="r"))
+        return cls(terms, np.load(keys_path, mmap_mode="r"))
 
     @classmethod
     def build(cls, reader, folder: Path, segment_id: str) -> SegmentChars:
@@ -100,20 +99,12 @@ class SegmentChars:
                 docnum = matcher.id()
                 keys.extend((docnum << POSITION_BITS) | p for p in matcher.value_as("positions"))
                 matcher.next()
-        terms, offset, parts = {}, 0, []
-        for text, keys in per_term.items():
-            terms[text] = (offset, offset + len(keys))
-            offset += len(keys)
-            parts.append(np.sort(np.array(keys, dtype=np.int64)))
-        lengths = np.array(
-            [reader.doc_field_length(d, FIELD, 0) for d in range(reader.doc_count_all())], dtype=np.int32
-        )
-        keys = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        terms, keys = _pack({t: np.array(k, dtype=np.int64) for t, k in per_term.items()})
         try:
-            _write(folder, segment_id, terms, keys, lengths)
+            _write(folder, segment_id, terms, keys)
         except OSError:
             pass  # a read-only index: keep it in memory for this process
-        return cls(terms, keys, lengths)
+        return cls(terms, keys)
 
     def occurrences(self, tokens: list[str]) -> np.ndarray:
         """Keys (document << 24 | position) where the tokens occur one after another."""
@@ -139,11 +130,10 @@ class CharIndex:
     def open(cls, reader, folder: Path) -> CharIndex:
         """The sidecars of a whoosh reader's segments, building any that are missing."""
         parts = []
-        leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
-        for leaf, offset in leaves:
-            segment_id = leaf.segment().segment_id()
-            chars = SegmentChars.load(folder, segment_id) or SegmentChars.build(leaf, folder, segment_id)
+        for leaf, offset in leaves_of(reader):
             segment = leaf.segment()
+            segment_id = segment.segment_id()
+            chars = SegmentChars.load(folder, segment_id) or SegmentChars.build(leaf, folder, segment_id)
             deleted = np.fromiter(sorted(segment.deleted_docs()), dtype=np.int64) if segment.has_deletions() else None
             parts.append((chars, offset, deleted))
         return cls(parts)

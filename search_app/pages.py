@@ -16,7 +16,7 @@ from indexer.query import parse_query, positive_texts
 from . import params
 from .reports import report_record
 from .saved_pages import store
-from .saved_searches import mark_hits_seen, status
+from .saved_searches import mark_hits_seen, new_count
 from .saved_store import SavedError, SavedSearch
 
 pages = Blueprint("pages", __name__)
@@ -64,11 +64,11 @@ def search():
     except IndexMissing as exc:
         return render_template("missing.html", message=str(exc)), 503
     new_ids: set[str] = set()
-    saved_status = None
+    new_left = 0
     if saved:
         new_ids = {hit.id for hit in result.hits if hit.key not in seen}
         mark_hits_seen(store(), saved, result.hits)  # viewed now: not new next time
-        saved_status = status(store(), _backend(), saved)
+        new_left = new_count(_backend(), saved, seen | {hit.key for hit in result.hits})
     return render_template(
         "search.html",
         request_=search_request,
@@ -78,7 +78,7 @@ def search():
         max_year_count=max((c for _, c in result.years), default=0),
         drop_words=params.without_one_word(search_request.query) if not result.total else [],
         saved=saved,
-        saved_status=saved_status,
+        new_left=new_left,
         new_ids=new_ids,
         keep=[("saved", str(saved.id))] + ([("new", "1")] if request.args.get("new") else []) if saved else [],
     )

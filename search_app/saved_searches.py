@@ -91,11 +91,16 @@ def edit(
     return store.update(current.id, name=name, query=query, filters=filters, seen=keys)
 
 
+def new_count(backend: WhooshBackend, saved: SavedSearch, seen: set[str]) -> int:
+    """How many hits of a saved search are not among `seen`."""
+    return backend.search(request_of(saved, page_size=1), exclude=seen).total
+
+
 def status(store: SavedStore, backend: WhooshBackend, saved: SavedSearch) -> SavedStatus:
     """How many hits a saved search has now, and how many of them are new."""
     try:
         total = backend.search(request_of(saved, page_size=1)).total
-        new = backend.search(request_of(saved, page_size=1), exclude=store.seen(saved.id)).total
+        new = new_count(backend, saved, store.seen(saved.id))
     except QueryError as exc:
         return SavedStatus(saved, error=str(exc))
     return SavedStatus(saved, total=total, new=new)
