@@ -2,7 +2,7 @@
 
 from .chinese import CharAnalyzer, CharTokenizer, PreAnalysed, WordAnalyzer, WordTokenizer
 from .folding import fold
-from .segmenter import DOMAIN_DICTIONARY, Token, char_tokens, load_jieba, word_tokens, words
+from .segmenter import DOMAIN_DICTIONARY, Token, char_tokens, index_terms, load_jieba, word_tokens, words
 
 __all__ = [
     "DOMAIN_DICTIONARY",
@@ -14,6 +14,7 @@ __all__ = [
     "WordTokenizer",
     "char_tokens",
     "fold",
+    "index_terms",
     "load_jieba",
     "word_tokens",
     "words",

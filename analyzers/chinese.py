@@ -2,13 +2,13 @@
 
 The classes here are pickled into the index schema: moving or renaming them means rebuilding the index.
 Positions are ordinals (0, 1, 2 …) and startchar/endchar are offsets in the original text, as whoosh's
-contract asks. A field value may also be `PreAnalysed` tokens (from an indexing worker process),
-which are then yielded as they are, so the writer does not segment the text a second time.
+contract asks. A field value may also be `PreAnalysed` terms (computed once while indexing), which are
+then yielded as they are, so no writer segments the text a second time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from whoosh.analysis import Token as WhooshToken
 from whoosh.analysis import Tokenizer
@@ -17,17 +17,25 @@ from .segmenter import Token, char_tokens, word_tokens
 
 
 class PreAnalysed(str):
-    """Tokens computed elsewhere, passed through whoosh as a field value (whoosh wants a str there)."""
+    """A field's terms computed elsewhere, with their positions (None: 0, 1, 2 …), passed as a field value
+    (whoosh wants a str there). The index stores terms and positions only, so no character offsets."""
 
-    tokens: list[Token]
+    terms: list[str]
+    positions: Sequence[int] | None
 
-    def __new__(cls, tokens: list[Token]) -> PreAnalysed:
+    def __new__(cls, terms: list[str], positions: Sequence[int] | None = None) -> PreAnalysed:
         self = super().__new__(cls, "")
-        self.tokens = tokens
+        self.terms = terms
+        self.positions = positions
         return self
 
     def __reduce__(self):
-        return (PreAnalysed, (self.tokens,))
+        return (PreAnalysed, (self.terms, self.positions))
+
+    def tokens(self) -> Iterator[Token]:
+        """The terms as tokens (character offsets 0)."""
+        positions = self.positions if self.positions is not None else range(len(self.terms))
+        return (Token(term, pos, 0, 0) for term, pos in zip(self.terms, positions, strict=True))
 
 
 class _StreamTokenizer(Tokenizer):
@@ -56,7 +64,7 @@ class _StreamTokenizer(Tokenizer):
     ) -> Iterator[WhooshToken]:
         """Yield whoosh tokens for a string or for a list of pre-computed tokens."""
         out = WhooshToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        tokens = value.tokens if isinstance(value, PreAnalysed) else type(self).stream(value)
+        tokens = value.tokens() if isinstance(value, PreAnalysed) else type(self).stream(value)
         for text, pos, start, end in tokens:
             out.text = text
             out.boost = 1.0

@@ -7,7 +7,6 @@ original: highlights computed on folded text mark exactly the original character
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
 
 import opencc
 
@@ -21,7 +20,6 @@ _LOOKALIKES = {
 }
 
 
-@lru_cache(maxsize=65536)
 def _fold_char(char: str) -> str:
     """Fold one character, keeping it when folding would change the length."""
     if char in _LOOKALIKES:
@@ -38,12 +36,21 @@ def _fold_char(char: str) -> str:
     return simplified if len(simplified) == 1 else folded
 
 
+class _FoldTable(dict):
+    """code point → folded character, filled as characters are first seen (a `str.translate` table)."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Return `text` folded for matching; the result has exactly the length of `text`."""
     if text.isascii():
         return text.lower()
     converted = _T2S.convert(text)
-    if len(converted) == len(text):
-        # OpenCC converts phrase by phrase (better than char by char); keep its result where it kept length.
-        return "".join(_fold_char(c) for c in converted)
-    return "".join(_fold_char(c) for c in text)
+    # OpenCC converts phrase by phrase (better than char by char); keep its result where it kept length.
+    return (converted if len(converted) == len(text) else text).translate(_TABLE)

@@ -7,6 +7,7 @@ import re
 import threading
 import warnings
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -64,6 +65,19 @@ def _is_word(gram: str) -> bool:
     return jieba.dt.FREQ.get(gram, 0) > 0
 
 
+@lru_cache(maxsize=1 << 16)
+def _stacked(word: str) -> tuple[tuple[str, int], ...]:
+    """The dictionary words of 2 and 3 characters inside a longer word, with their offsets in it."""
+    if len(word) <= 2:
+        return ()
+    return tuple(
+        (gram, i)
+        for size in (2, 3)
+        for i in range(len(word) - size + 1)
+        if (gram := word[i : i + size]) != word and _is_word(gram)
+    )
+
+
 def word_tokens(text: str) -> Iterator[Token]:
     """Yield jieba words at ordinal positions, with dictionary sub-words stacked on their word's position."""
     load_jieba()
@@ -80,13 +94,26 @@ def word_tokens(text: str) -> Iterator[Token]:
             start = base + offset
             offset += len(word)
             yield Token(word, pos, start, start + len(word))
-            if len(word) > 2:
-                for size in (2, 3):
-                    for i in range(len(word) - size + 1):
-                        gram = word[i : i + size]
-                        if gram != word and _is_word(gram):
-                            yield Token(gram, pos, start + i, start + i + size)
+            for gram, i in _stacked(word):
+                yield Token(gram, pos, start + i, start + i + len(gram))
             pos += 1
+
+
+def index_terms(text: str) -> tuple[list[str], list[str]]:
+    """The terms the index stores for `text`: its words (as `word_tokens`, without positions) and its
+    characters (as `char_tokens`). Lists of strings, made with as little per-token work as possible."""
+    load_jieba()
+    folded = fold(text)
+    terms: list[str] = []
+    for piece in _RUNS.findall(folded):
+        if not _IS_CJK.match(piece):
+            terms.append(piece)
+            continue
+        for word in jieba.cut(piece, HMM=True):
+            terms.append(word)
+            if len(word) > 2:
+                terms.extend(gram for gram, _ in _stacked(word))
+    return terms, _CHARS.findall(folded)
 
 
 def char_tokens(text: str) -> list[Token]:

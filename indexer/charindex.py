@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-from array import array
-from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -24,24 +22,6 @@ from .scoring import leaves_of
 
 POSITION_BITS = 24  # positions within one paragraph (title, headings and text) stay below 16 M
 FIELD = "chars"
-
-
-class CharPostings:
-    """Collect (document, position) occurrences per character as documents are written."""
-
-    def __init__(self) -> None:
-        self.keys: dict[str, array] = {}
-        self.documents = 0
-
-    def add(self, tokens: Iterable[tuple]) -> None:
-        """Add the next document's character tokens (text, position, …)."""
-        for token in tokens:
-            self.keys.setdefault(token[0], array("q")).append((self.documents << POSITION_BITS) | token[1])
-        self.documents += 1
-
-    def save(self, folder: Path, segment_id: str) -> None:
-        """Write the segment's sidecar files (atomically: temporary names, then renames)."""
-        _write(folder, segment_id, *_pack({t: np.frombuffer(k, dtype=np.int64) for t, k in self.keys.items()}))
 
 
 def _pack(per_term: dict[str, np.ndarray]) -> tuple[dict[str, tuple[int, int]], np.ndarray]:
@@ -59,7 +39,8 @@ def _paths(folder: Path, segment_id: str) -> tuple[Path, Path]:
     return Path(f"{base}.keys.npy"), Path(f"{base}.terms.json")
 
 
-def _write(folder: Path, segment_id: str, terms: dict, keys: np.ndarray) -> None:
+def save_sidecar(folder: Path, segment_id: str, terms: dict[str, tuple[int, int]], keys: np.ndarray) -> None:
+    """Write a segment's sidecar: each character's (start, end) in `keys` (atomically: temporary names, renames)."""
     keys_path, terms_path = _paths(folder, segment_id)
     for path, write in (
         (keys_path, lambda f: np.save(f, keys)),
@@ -101,7 +82,7 @@ class SegmentChars:
                 matcher.next()
         terms, keys = _pack({t: np.array(k, dtype=np.int64) for t, k in per_term.items()})
         try:
-            _write(folder, segment_id, terms, keys)
+            save_sidecar(folder, segment_id, terms, keys)
         except OSError:
             pass  # a read-only index: keep it in memory for this process
         return cls(terms, keys)

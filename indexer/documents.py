@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import time
+from array import array
 from dataclasses import asdict
 
-from analyzers import PreAnalysed, Token, char_tokens, word_tokens
+from analyzers import PreAnalysed, index_terms
 
 from .reports import Report
 from .results import REGION_SEPARATOR
@@ -28,38 +29,43 @@ def report_digest(report: Report) -> str:
     return hashlib.sha1(repr(asdict(report)).encode()).hexdigest()
 
 
-def _chain(*streams: list[Token]) -> list[Token]:
-    out: list[Token] = []
-    offset = 0
-    for stream in streams:
-        out.extend(Token(t.text, t.pos + offset, t.start, t.end) for t in stream)
-        if stream:
-            offset = out[-1].pos + 1 + _FIELD_GAP
-    return out
+def _chain(*parts: list[str]) -> array:
+    """Positions of the parts' terms laid end to end, `_FIELD_GAP` apart where a part ends."""
+    positions, offset = array("i"), 0
+    for part in parts:
+        positions.extend(range(offset, offset + len(part)))
+        if part:
+            offset += len(part) + _FIELD_GAP
+    return positions
 
 
 def report_documents(report: Report) -> list[dict]:
-    """The index documents of one report, one per paragraph, fields analysed."""
+    """The index documents of one report, one per paragraph, fields analysed (every text segmented once)."""
     digest = report_digest(report)
-    title_words = PreAnalysed(list(word_tokens(report.title)))
-    title_chars = char_tokens(report.title)
+    title_words, title_chars = index_terms(report.title)
+    headings: dict[tuple[str, ...], tuple[list[str], list[str]]] = {}
     regions = region_values(report.region)
     added = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     docs = []
     for para in report.paragraphs:
-        heading = " ".join(para.section)
+        if para.section not in headings:
+            headings[para.section] = index_terms(" ".join(para.section))
+        heading_words, heading_chars = headings[para.section]
+        text_words, text_chars = index_terms(para.text)
         docs.append(
             {
                 "id": f"{report.id}#{para.number}",
                 "report_id": report.id,
                 "number": para.number,
                 "text": para.text,
-                "body": PreAnalysed(list(word_tokens(para.text))),
-                "section": PreAnalysed(list(word_tokens(heading))),
-                "title": title_words,
-                "chars": PreAnalysed(_chain(title_chars, char_tokens(heading), char_tokens(para.text))),
+                "body": PreAnalysed(text_words),
+                "section": PreAnalysed(heading_words),
+                "title": PreAnalysed(title_words),
+                "chars": PreAnalysed(
+                    title_chars + heading_chars + text_chars, _chain(title_chars, heading_chars, text_chars)
+                ),
                 "region": ",".join(regions),
-                "year": str(report.year) if report.year else "",
+                "year": str(report.year) if report.year else None,
                 "topics": ",".join(para.topics),
                 "section_path": list(para.section),
                 "topic_list": list(para.topics),

@@ -11,40 +11,26 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.index import LockError
-from whoosh.writing import SegmentWriter
 
-from .charindex import CharPostings
-from .errors import IndexBusy
-
-WRITER_MB = 512  # memory each writer may use before it spills a sorted run to disk
+from .segment_writer import LeanSegmentWriter, commit_segments, lock_index
 
 Prepare = Callable[[object], tuple[str, list[dict] | None, str]]
 
 
 def _worker(folder: str, prepare: Prepare, tasks, results) -> None:
     """Write the documents of every task taken off `tasks` into one new segment; report each file and the segment."""
-    index = whoosh_index.open_dir(folder)
-    writer = SegmentWriter(index, _lk=False, limitmb=WRITER_MB)
-    chars = CharPostings()  # the numpy sidecar of this segment, from the same tokens
-    added = False
+    writer = LeanSegmentWriter(whoosh_index.open_dir(folder), Path(folder))
     try:
         while (task := tasks.get()) is not None:
             path, docs, reason = prepare(task)
             for doc in docs or ():
-                writer.add_document(**{k: v for k, v in doc.items() if not (k == "year" and not v)})
-                chars.add(doc["chars"].tokens)
-                added = True
+                writer.add_document(doc)
             report = docs[0]["report_id"] if docs else None
             results.put(("file", (path, len(docs) if docs else 0, reason, report)))
-        segment = writer._finalize_segment() if added else None
-        if segment is not None:
-            chars.save(Path(folder), segment.segment_id())
-        else:
-            writer._close_segment()
         # the temporary folder is shared with the other writers: the parent's commit removes it
-        results.put(("segment", segment))
+        results.put(("segment", writer.finish()))
     except BaseException as exc:
+        writer.cancel()
         results.put(("error", f"{type(exc).__name__}: {exc}"))
         raise
 
@@ -58,11 +44,7 @@ def write_parallel(
 ) -> Iterator[tuple[str, int, str]]:
     """Index `tasks` with `workers` processes; yield (path, documents, reason) per file as they finish; commit at
     the end, replacing the reports that were written and deleting those in `delete`."""
-    index = whoosh_index.open_dir(folder)
-    try:
-        writer = index.writer()
-    except LockError as exc:
-        raise IndexBusy(f"another govsearch process is writing to {folder}; wait for it to finish") from exc
+    writer = lock_index(whoosh_index.open_dir(folder), folder)
     context = multiprocessing.get_context("fork")
     task_queue, results = context.Queue(), context.Queue()
     processes = [
@@ -102,15 +84,7 @@ def write_parallel(
             yield path, documents, reason
         for process in processes:
             process.join()
-        for report in (*written, *delete):
-            writer.delete_by_term("report_id", report)
-        final = writer._merge_segments(None, None, None)  # merge small old segments, as a plain commit does
-        if writer._added:
-            final.append(writer._finalize_segment())
-        else:
-            writer._close_segment()
-        writer._commit_toc(final + segments)
-        writer._finish()
+        commit_segments(writer, segments, (*written, *delete))
     except BaseException:
         for process in processes:
             if process.is_alive():

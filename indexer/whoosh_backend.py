@@ -1,7 +1,8 @@
 """The embedded search backend: a whoosh index on disk, one document per paragraph.
 
-Everything whoosh-specific lives here and in schema.py, parallel.py (writing on every core), charindex.py and
-scoring.py (the numpy accelerators beside whoosh); callers see SearchBackend's methods only.
+Everything whoosh-specific lives here and in schema.py, segment_writer.py (the lean segment writer), parallel.py
+(writing on every core), charindex.py and scoring.py (the numpy accelerators beside whoosh); callers see
+SearchBackend's methods only.
 The index directory `<home>/index` is a symbolic link to a folder under `<home>/indexes/`, so a full
 rebuild is written aside and swapped in with one atomic rename: readers never see a half-built index.
 """
@@ -21,7 +22,6 @@ from pathlib import Path
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import LockError
 from whoosh.query import And as WAnd
 from whoosh.query import ConstantScoreQuery, DisjunctionMax, NullQuery, Or, Phrase, Query, Term
 from whoosh.query import Not as WNot
@@ -31,13 +31,14 @@ from analyzers import char_tokens, words
 
 from . import query as q
 from .charindex import CharIndex
-from .errors import IndexBusy, IndexMissing, IndexOutdated, QueryError
+from .errors import IndexMissing, IndexOutdated, QueryError
 from .facets import Docs, FacetSets, resolve_filters
 from .highlight import mark, match_spans, snippet
 from .ranking import rerank
 from .results import FacetValue, Hit, SearchRequest, SearchResult, passage_key
 from .schema import make_schema
 from .scoring import Scorer
+from .segment_writer import LeanSegmentWriter, commit_segments, lock_index
 from .synonyms import DEFAULT_SYNONYMS, Synonyms, load_synonyms
 from .understanding import Understanding, WordPlan, understand
 
@@ -264,26 +265,23 @@ class WhooshBackend:
     def write(self, batches: Iterable[list[dict]], delete: Iterable[str] = (), folder: Path | None = None) -> int:
         """Replace the reports whose documents come in `batches`, delete reports by id; commit once."""
         index = self._open(folder)
+        target = folder if folder is not None else self.link.resolve()
+        writer = lock_index(index, target)
+        replaced: list[str] = []
+        lean = LeanSegmentWriter(index, target)
         try:
-            writer = index.writer(limitmb=256)
-        except LockError as exc:
-            raise IndexBusy(f"another govsearch process is writing to {self.home}; wait for it to finish") from exc
-        written = 0
-        try:
-            for report_id in delete:
-                writer.delete_by_term("report_id", report_id)
             for docs in batches:
-                if not docs:
-                    continue
-                writer.delete_by_term("report_id", docs[0]["report_id"])
+                if docs:
+                    replaced.append(docs[0]["report_id"])
                 for doc in docs:
-                    writer.add_document(**{k: v for k, v in doc.items() if not (k == "year" and not v)})
-                written += len(docs)
+                    lean.add_document(doc)
+            segment = lean.finish()
+            commit_segments(writer, [segment] if segment else [], (*delete, *replaced))
         except BaseException:
+            lean.cancel()
             writer.cancel()
             raise
-        writer.commit()
-        return written
+        return lean.doccount
 
     # -- reading --------------------------------------------------------------------------------------
 
