@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import time
 from array import array
-from dataclasses import asdict
 
 from analyzers import PreAnalysed, index_terms
 
@@ -26,7 +25,7 @@ def region_values(region: tuple[str, ...]) -> list[str]:
 
 def report_digest(report: Report) -> str:
     """A digest of everything indexed for a report: unchanged digest, nothing to re-index."""
-    return hashlib.sha1(repr(asdict(report)).encode()).hexdigest()
+    return hashlib.sha1(repr(report).encode()).hexdigest()  # a dataclass's repr shows every field, nested too
 
 
 def _chain(*parts: list[str]) -> array:

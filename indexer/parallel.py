@@ -1,6 +1,7 @@
-"""Index on every core: each worker process reads, segments and writes its share of the files as a whoosh segment
-of its own; the parent, which holds the index lock throughout, then deletes the replaced reports and commits all
-new segments in one TOC write. Until that write nothing is visible, so a failed run leaves the index as it was.
+"""Index on every core: each worker process reads, segments and writes its share of the files as whoosh segments
+of its own (a new one past SEGMENT_TOKENS); the parent, which holds the index lock throughout, then deletes the
+replaced reports and commits all new segments in one TOC write. Until that write nothing is visible, so a failed
+run leaves the index as it was.
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ from whoosh import index as whoosh_index
 from .segment_writer import LeanSegmentWriter, commit_segments, lock_index
 
 Prepare = Callable[[object], tuple[str, list[dict] | None, str]]
+SEGMENT_TOKENS = 10_000_000  # a worker starts a new segment past this many tokens (≈ 5 M characters of text):
+# a writer holds its segment's tokens in memory, about 40 bytes each while it writes them
 
 
 def _worker(folder: str, prepare: Prepare, tasks, results) -> None:
     """Write the documents of every task taken off `tasks` into one new segment; report each file and the segment."""
-    writer = LeanSegmentWriter(whoosh_index.open_dir(folder), Path(folder))
+    index = whoosh_index.open_dir(folder)
+    writer = LeanSegmentWriter(index, Path(folder))
     try:
         while (task := tasks.get()) is not None:
             path, docs, reason = prepare(task)
@@ -27,8 +31,12 @@ def _worker(folder: str, prepare: Prepare, tasks, results) -> None:
                 writer.add_document(doc)
             report = docs[0]["report_id"] if docs else None
             results.put(("file", (path, len(docs) if docs else 0, reason, report)))
+            if writer.tokens >= SEGMENT_TOKENS:
+                results.put(("segment", writer.finish()))
+                writer = LeanSegmentWriter(index, Path(folder))
         # the temporary folder is shared with the other writers: the parent's commit removes it
         results.put(("segment", writer.finish()))
+        results.put(("done", None))
     except BaseException as exc:
         writer.cancel()
         results.put(("error", f"{type(exc).__name__}: {exc}"))
@@ -72,8 +80,10 @@ def write_parallel(
                 continue
             if kind == "error":
                 raise RuntimeError(f"an indexing worker failed ({payload}); nothing was committed")
-            if kind == "segment":
+            if kind == "done":
                 finished += 1
+                continue
+            if kind == "segment":
                 if payload is not None:
                     segments.append(payload)
                 continue

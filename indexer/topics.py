@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from analyzers import fold
@@ -23,7 +24,18 @@ class Taxonomy:
     def tag(self, text: str, headings: tuple[str, ...] = ()) -> tuple[str, ...]:
         """Return the topics whose terms occur in `text` or in one of the `headings` above it."""
         haystack = fold(" ".join((*headings, text)))
-        return tuple(topic for topic, terms in self.topics if any(term in haystack for term in terms))
+        by_first = self._terms_by_first_char
+        found = {number for c in by_first.keys() & set(haystack) for term, number in by_first[c] if term in haystack}
+        return tuple(self.topics[number][0] for number in sorted(found))
+
+    @cached_property
+    def _terms_by_first_char(self) -> dict[str, list[tuple[str, int]]]:
+        """first character → (term, topic number): only terms whose first character occurs are looked for."""
+        index: dict[str, list[tuple[str, int]]] = {}
+        for number, (_, terms) in enumerate(self.topics):
+            for term in terms:
+                index.setdefault(term[0], []).append((term, number))
+        return index
 
 
 def load_taxonomy(path: Path = DEFAULT_TAXONOMY) -> Taxonomy:

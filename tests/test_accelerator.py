@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer import Instance, SearchRequest, WhooshBackend, index_files, remove_reports
+from indexer import BUNDLED_CORPUS, Instance, SearchRequest, WhooshBackend, index_files, parallel, remove_reports
 
 from .conftest import write_report
 
@@ -80,3 +80,19 @@ def test_each_segment_gets_its_sidecar_and_loses_it_with_the_segment(seed_copy, 
         path = write_report(tmp_path / "r", f"y{n}.txt", f"某某县202{n}年工作总结\n调解纠纷{n}件。\n")
         index_files(Instance(seed_copy), [path])
         assert sidecars_match_segments(seed_copy)
+
+
+def test_an_index_written_as_many_segments_finds_what_one_written_as_two_finds(seed_home, tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "SEGMENT_TOKENS", 5_000)  # each worker starts a new segment every report or so
+    many = tmp_path / "many"
+    index_files(Instance(many), [BUNDLED_CORPUS], workers=2)
+    assert len(list((many / "index").resolve().glob("*.seg"))) > 2
+    small, reference = WhooshBackend(many), WhooshBackend(seed_home)
+    try:
+        for query in QUERIES:
+            assert outcome(small, query)[:2] == outcome(reference, query)[:2], query  # totals, partials
+            assert sorted(outcome(small, query)[2]) == sorted(outcome(reference, query)[2]), query  # same hits
+            assert outcome(small, query)[3:] == outcome(reference, query)[3:], query  # facets, years
+    finally:
+        small.close()
+        reference.close()

@@ -9,7 +9,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from analyzers import PreAnalysed, index_terms, word_tokens
-from indexer import BUNDLED_CORPUS, Instance, read_report
+from indexer import BUNDLED_CORPUS, Instance, postings, read_report
 from indexer.charindex import SegmentChars
 from indexer.documents import report_documents
 from indexer.schema import make_schema
@@ -76,7 +76,9 @@ def contents(folder: Path) -> dict:
         }
 
 
-def test_lean_segment_reads_exactly_like_whoosh_s_own(documents, tmp_path):
+@pytest.mark.parametrize("chunk", [postings.CHUNK, 300])
+def test_lean_segment_reads_exactly_like_whoosh_s_own(documents, tmp_path, monkeypatch, chunk):
+    monkeypatch.setattr(postings, "CHUNK", chunk)  # postings are encoded a chunk of terms at a time
     ours = write_with("lean", tmp_path / "lean", documents)
     theirs = write_with("whoosh", tmp_path / "whoosh", documents)
     mine, reference = contents(ours), contents(theirs)
