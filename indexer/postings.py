@@ -3,13 +3,13 @@
 A field's postings are sorted once, by term bytes then document (whoosh's order), and written term by term in
 blocks of 128: a header (count, last document, max weight, compression, min and max length byte) and the
 pickled (document deltas, weights, values), as whoosh's W3PostingsWriter writes them, then each term's
-statistics into the term index. Three choices differ from whoosh's writer, all within what its reader reads:
-blocks of byte-string values (positions) are pickled with protocol 4 (whoosh's reader calls pickle.loads, which
-reads any protocol; protocol 2 wraps every byte string in a call to codecs.encode: ten times slower to write and
-twice the size); blocks under COMPRESS_FROM bytes are stored as they are (compression 0 in their header; whoosh
-meant to skip those under 20 bytes); larger ones are deflated by ISA-L at its level 1 (a standard zlib stream,
-twice as fast as zlib's level 3 for 7 % more bytes; whoosh's reader inflates with zlib whatever the level).
-Work is done in chunks of terms, so memory stays proportional to a chunk, not to the field.
+statistics into the term index. What differs from whoosh's writer stays within what its reader reads: the
+(deltas, weights, values) pickles are short pickle programs put together from opcodes encoded for a whole chunk
+of postings at once (pickle.loads, which whoosh's reader calls, gives the same tuples as from whoosh's own);
+blocks under COMPRESS_FROM bytes are stored as they are (compression 0 in their header; whoosh meant to skip
+those under 20 bytes); larger ones are deflated by ISA-L at its level 1 (a standard zlib stream, twice as fast
+as zlib's level 3 for 7 % more bytes; whoosh's reader inflates with zlib whatever the level). Terms are written
+a chunk at a time, so memory stays proportional to a chunk, not to the field.
 """
 
 from __future__ import annotations
@@ -62,16 +62,21 @@ class SortedPostings:
     positions: np.ndarray | None = None  # int32, per token, in posting order
     item_values: list[bytes] | None = None  # values whoosh computed (fields it analysed itself)
 
-    def values(self, a: int, b: int):
-        """The `values` part of a block pickle for postings [a, b), as whoosh's writer minifies it."""
+    def values(self, a: int, b: int) -> tuple[bytes | None, list[int] | None]:
+        """Values of postings [a, b): None (no values), joined fixed-size values and None, or pickled byte strings
+        one after another and where each begins, relative to posting a."""
         size = self.fmt.fixed_value_size()
         if size == 0:
-            return None
-        if self.item_values is not None:
-            return b"".join(self.item_values[a:b]) if size else self.item_values[a:b]
-        if type(self.fmt) is formats.Frequency:
-            return self.freqs[a:b].astype(">u4").tobytes()
-        if type(self.fmt) is formats.Positions:
+            return None, None
+        if size:
+            if self.item_values is not None:
+                return b"".join(self.item_values[a:b]), None
+            if type(self.fmt) is formats.Frequency:
+                return self.freqs[a:b].astype(">u4").tobytes(), None
+        elif self.item_values is not None:
+            pickled = [_pickled_bytes(v) for v in self.item_values[a:b]]
+            return b"".join(pickled), [0, *np.cumsum([len(v) for v in pickled]).tolist()]
+        elif type(self.fmt) is formats.Positions:
             first = int(self.token_starts[a])
             end = int(self.token_starts[b]) if b < len(self.docs) else len(self.positions)
             return _position_values(self.positions[first:end], self.token_starts[a:b] - first, self.freqs[a:b])
@@ -121,12 +126,40 @@ def sort_postings(
     return postings
 
 
-def _position_values(positions: np.ndarray, starts: np.ndarray, freqs: np.ndarray) -> list[bytes]:
-    """Each posting's value as whoosh's Positions.encode makes it: the count as a big-endian uint, then a
-    protocol-2 pickle of the list of position deltas. Built for the postings at once in one byte buffer."""
+def _pickled_ints(values: np.ndarray) -> tuple[bytes, list[int]]:
+    """Non-negative ints below 2**31 as pickle opcodes (BININT1, BININT2 or BININT), one after another; and where
+    each begins (plus the end)."""
+    values = values.astype(np.int64)
+    sizes = np.where(values < 256, 2, np.where(values < 65536, 3, 5))
+    ends = np.cumsum(sizes)
+    at = ends - sizes
+    buffer = np.zeros(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
+    buffer[at] = np.where(sizes == 2, ord("K"), np.where(sizes == 3, ord("M"), ord("J")))
+    for shift, wide in ((0, sizes >= 2), (8, sizes >= 3), (16, sizes == 5), (24, sizes == 5)):
+        buffer[at[wide] + 1 + shift // 8] = (values[wide] >> shift) & 0xFF
+    return buffer.tobytes(), [0, *ends.tolist()]
+
+
+def _pickled_floats(values: np.ndarray) -> bytes:
+    """Floats as pickle opcodes (BINFLOAT: "G" and 8 big-endian bytes), one after another, 9 bytes each."""
+    buffer = np.empty((len(values), 9), dtype=np.uint8)
+    buffer[:, 0] = ord("G")
+    buffer[:, 1:] = values.astype(">f8").view(np.uint8).reshape(-1, 8)
+    return buffer.tobytes()
+
+
+def _pickled_bytes(data: bytes) -> bytes:
+    """A byte string as a pickle opcode (SHORT_BINBYTES or BINBYTES)."""
+    return (b"C" + bytes((len(data),)) if len(data) < 256 else b"B" + len(data).to_bytes(4, "little")) + data
+
+
+def _position_values(positions: np.ndarray, starts: np.ndarray, freqs: np.ndarray) -> tuple[bytes, list[int]]:
+    """Each posting's value as whoosh's Positions.encode makes it (its count as a big-endian uint, then a
+    protocol-2 pickle of the list of position deltas) as a pickled byte string, one after another in one buffer
+    built for all the postings at once; and where each begins (plus the end)."""
     count = len(starts)
     if not count:
-        return []
+        return b"", [0]
     positions = positions.astype(np.int64)
     posting_of = np.repeat(np.arange(count), freqs)
     previous = np.empty_like(positions)
@@ -136,28 +169,40 @@ def _position_values(positions: np.ndarray, starts: np.ndarray, freqs: np.ndarra
     deltas = positions - previous
     sizes = np.where(deltas < 256, 2, np.where(deltas < 65536, 3, 5))  # BININT1, BININT2, BININT
     multi = (freqs > 1).astype(np.int64)
-    lengths = 4 + 5 + 1 + multi + np.add.reduceat(sizes, starts) + 1  # uint, header, APPEND or MARK…APPENDS, STOP
-    ends = np.cumsum(lengths)
-    begins = ends - lengths
+    value_lengths = 4 + 5 + 1 + multi + np.add.reduceat(sizes, starts) + 1  # uint, header, APPEND(S), STOP
+    batched = {  # pickle writes lists longer than 1000 in batches: those few are encoded by whoosh itself
+        i: formats.Positions().encode(positions[starts[i] : starts[i] + freqs[i]].tolist())
+        for i in np.flatnonzero(freqs > _MAX_PICKLED_LIST).tolist()
+    }
+    for i, value in batched.items():
+        value_lengths[i] = len(value)
+    prefix = np.where(value_lengths < 256, 2, 5)  # SHORT_BINBYTES and a length byte, or BINBYTES and four
+    ends = np.cumsum(prefix + value_lengths)
+    begins = ends - prefix - value_lengths
     buffer = np.zeros(int(ends[-1]), dtype=np.uint8)
+    short = prefix == 2
+    buffer[begins[short]] = ord("C")
+    buffer[begins[short] + 1] = value_lengths[short]
+    buffer[begins[~short]] = ord("B")
+    for i in range(4):
+        buffer[begins[~short] + 1 + i] = (value_lengths[~short] >> (8 * i)) & 0xFF
+    values = begins + prefix
     header = freqs.astype(">u4").view(np.uint8).reshape(-1, 4)
     for i in range(4):
-        buffer[begins + i] = header[:, i]
+        buffer[values + i] = header[:, i]
     for i, byte in enumerate(b"\x80\x02]q\x00"):  # PROTO 2, EMPTY_LIST, BINPUT 0
-        buffer[begins + 4 + i] = byte
-    buffer[begins[multi == 1] + 9] = ord("(")
+        buffer[values + 4 + i] = byte
+    buffer[values[multi == 1] + 9] = ord("(")
     before = np.cumsum(sizes) - sizes
-    at = begins[posting_of] + 9 + multi[posting_of] + before - before[starts][posting_of]
+    at = values[posting_of] + 9 + multi[posting_of] + before - before[starts][posting_of]
     buffer[at] = np.where(sizes == 2, ord("K"), np.where(sizes == 3, ord("M"), ord("J")))
     for shift, wide in ((0, sizes >= 2), (8, sizes >= 3), (16, sizes == 5), (24, sizes == 5)):
         buffer[at[wide] + 1 + shift // 8] = (deltas[wide] >> shift) & 0xFF
     buffer[ends - 2] = np.where(multi == 1, ord("e"), ord("a"))
     buffer[ends - 1] = ord(".")
-    data = buffer.tobytes()
-    values = [data[b:e] for b, e in zip(begins.tolist(), ends.tolist(), strict=True)]
-    for i in np.flatnonzero(freqs > _MAX_PICKLED_LIST).tolist():
-        values[i] = formats.Positions().encode(positions[starts[i] : starts[i] + freqs[i]].tolist())
-    return values
+    for i, value in batched.items():  # written over what the vectorised steps put there
+        buffer[values[i] : values[i] + len(value)] = np.frombuffer(value, dtype=np.uint8)
+    return buffer.tobytes(), [*begins.tolist(), int(ends[-1])]
 
 
 class PostingsFile:
@@ -217,7 +262,7 @@ def _write_terms(
     block_ends = np.minimum(block_starts + BLOCK, np.repeat(term_starts[1:], blocks_per_term))
     opens_block = np.zeros(end, dtype=bool)
     opens_block[block_starts] = True
-    deltas = np.where(opens_block, docs, docs - np.concatenate(([0], docs[:-1]))).tolist()
+    deltas = np.where(opens_block, docs, docs - np.concatenate(([0], docs[:-1])))
     nonzero = np.where(lengths > 0, lengths, 256)
     stats = []  # per block and per term: max weight, min length byte, max length byte
     for starts in (block_starts, term_starts[:-1]):
@@ -232,12 +277,12 @@ def _write_terms(
     (block_weight, block_low, block_high), (term_weight, term_low, term_high) = stats
     low_weight = np.minimum.reduceat(weights, block_starts).tolist()
     term_total = np.add.reduceat(weights, term_starts[:-1]).tolist()
-    docs_list, weights_list = docs.tolist(), weights.tolist()
+    docs_list = docs.tolist()
     block_starts, block_ends, term_starts = block_starts.tolist(), block_ends.tolist(), term_starts.tolist()
-    values = postings.values(base, base + end)
-    fixed = isinstance(values, bytes)
-    fixed_size = len(values) // end if fixed else 0
-    protocol = 4 if values is not None and not fixed else 2
+    ids, id_at = _pickled_ints(np.asarray(deltas))
+    floats = _pickled_floats(weights)
+    values, value_at = postings.values(base, base + end)
+    size = len(values) // end if values is not None and value_at is None else 0
     prefix = pack_ushort(number)
     block = 0
     for index, term in enumerate(postings.terms[first:last]):
@@ -246,24 +291,27 @@ def _write_terms(
         term_end = term_starts[index + 1]
         while block < len(block_starts) and block_starts[block] < term_end:
             a, b = block_starts[block], block_ends[block]
-            if low_weight[block] == block_weight[block]:
-                mini_weights = None if block_weight[block] == 1.0 else block_weight[block]
+            # pickled (document deltas, weights, values), as pickle.loads reads whoosh's own
+            if low_weight[block] != block_weight[block]:
+                weights_part = b"(" + floats[9 * a : 9 * b] + b"t"
+            elif block_weight[block] == 1.0:
+                weights_part = b"N"
             else:
-                mini_weights = tuple(weights_list[a:b])
+                weights_part = floats[9 * a : 9 * a + 9]
             if values is None:
-                mini_values = None
-            elif fixed:
-                mini_values = values[a * fixed_size : b * fixed_size]
+                values_part = b"N"
+            elif value_at is None:
+                values_part = _pickled_bytes(values[a * size : b * size])
             else:
-                mini_values = tuple(values[a:b])
-            data = pickle.dumps((tuple(deltas[a:b]), mini_weights, mini_values), protocol)
+                values_part = b"(" + values[value_at[a] : value_at[b]] + b"t"
+            data = b"".join((b"\x80\x04(", ids[id_at[a] : id_at[b]], b"t", weights_part, values_part, b"\x87."))
             level = LEVEL if len(data) >= COMPRESS_FROM else 0
             if level:
                 data = isal_zlib.compress(data, level)
             header = (b - a, docs_list[b - 1], block_weight[block], level, block_low[block], block_high[block])
             info = pickle.dumps(header, 2)
-            size = len(info) + len(data)
-            out.write(pack_int(-size if b == term_end else size) + info + data)
+            size_bytes = len(info) + len(data)
+            out.write(pack_int(-size_bytes if b == term_end else size_bytes) + info + data)
             block += 1
         a = term_starts[index]
         info = W3TermInfo._struct.pack(
