@@ -7,6 +7,7 @@ original: highlights computed on folded text mark exactly the original character
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 import opencc
 
@@ -47,6 +48,7 @@ class _FoldTable(dict):
 _TABLE = _FoldTable()
 
 
+@lru_cache(maxsize=8192)  # indexing folds each paragraph twice: to tag its topics, then to segment it
 def fold(text: str) -> str:
     """Return `text` folded for matching; the result has exactly the length of `text`."""
     if text.isascii():

@@ -46,6 +46,7 @@ class _Field:
     def __init__(self, name: str, field) -> None:
         self.name = name
         self.field = field
+        self.scorable = field.scorable
         self.ids = _Ids()
         self.terms = array("i")  # term id per token (or per item)
         self.runs = array("i")  # document numbers, each followed by how many tokens (or items) it added
@@ -56,12 +57,14 @@ class _Field:
         self.lengths = array("i")  # per document: the field length (tokens), 0 when absent
 
     def add_terms(self, docnum: int, value: PreAnalysed) -> int:
-        """Add a document's pre-analysed terms; return the field length."""
+        """Add a document's pre-analysed terms; return how many."""
         count = len(value.terms)
         self.terms.fromlist(list(map(self.ids.__getitem__, value.terms)))
         self.runs.extend((docnum, count))
         if self.positions is not None:
             self.positions.extend(value.positions if value.positions is not None else range(count))
+        if self.scorable and count:
+            self.set_length(docnum, count)
         return count
 
     def add_items(self, docnum: int, items: list[tuple[bytes, int, float, bytes]]) -> int:
@@ -75,6 +78,8 @@ class _Field:
                 self.values.append(value)
             length += freq
         self.runs.extend((docnum, len(items)))
+        if self.scorable and length:
+            self.set_length(docnum, length)
         return length
 
     def set_length(self, docnum: int, length: int) -> None:
@@ -148,55 +153,51 @@ class LeanSegmentWriter:
         self.folder = Path(folder)
         self.schema = index.schema
         self.names = set(self.schema.names())
-        self.plan = [  # whoosh's order: fields by name
-            (name, field, field.indexed, field.scorable, field.stored, field.column_type)
-            for name, field in sorted(self.schema.items())
-        ]
         self.storage = index.storage
         self.codec = W3Codec()
         self.segment = self.codec.new_segment(self.storage, index.indexname)
         self.perdoc = _PerDocWriter(self.codec, self.storage, self.segment)
-        self.fields: dict[str, _Field] = {}
+        self.fields = {name: _Field(name, field) for name, field in self.schema.items() if field.indexed}
+        self.plan = [  # whoosh's order: fields by name
+            (name, field, field.stored, self.fields.get(name), field.column_type)
+            for name, field in sorted(self.schema.items())
+        ]
         self.cache: dict[tuple[str, str], list] = {}  # (field, value) → whoosh's items, for repeated values
         self.doccount = 0
         self.tokens = 0  # pre-analysed terms added: what the segment holds in memory until `finish`
 
     def add_document(self, doc: dict) -> None:
         """Add one document: field name → value, as for whoosh's add_document (None values are skipped)."""
-        unknown = doc.keys() - self.names
-        if unknown:
-            raise ValueError(f"no such field(s) in the schema: {', '.join(sorted(unknown))}")
+        if not self.names.issuperset(doc):
+            raise ValueError(f"no such field(s) in the schema: {', '.join(sorted(doc.keys() - self.names))}")
         docnum, perdoc = self.doccount, self.perdoc
         perdoc.start_doc(docnum)
         stored = {}
-        for name, field, indexed, scorable, is_stored, column in self.plan:
+        for name, field, is_stored, collector, column in self.plan:
             value = doc.get(name)
             if value is None:
                 continue
             if is_stored:
                 stored[name] = value
-            if indexed:
-                length = self._index(name, field, docnum, value)
-                if scorable and length:
-                    self.fields[name].set_length(docnum, length)
+            if collector is not None:
+                if type(value) is PreAnalysed:
+                    self.tokens += collector.add_terms(docnum, value)
+                else:
+                    collector.add_items(docnum, self._items(name, field, value))
             if column:
                 perdoc.add_column_value(name, column, field.to_column_value(value))
         perdoc.finish_stored(stored)
         self.doccount += 1
 
-    def _index(self, name: str, field, docnum: int, value) -> int:
-        if name not in self.fields:
-            self.fields[name] = _Field(name, field)
-        if isinstance(value, PreAnalysed):
-            self.tokens += len(value.terms)
-            return self.fields[name].add_terms(docnum, value)
+    def _items(self, name: str, field, value) -> list[tuple[bytes, int, float, bytes]]:
+        """whoosh's (term, frequency, weight, value) items for a field value; repeated values analysed once."""
+        if field.unique:
+            return list(field.index(value))
         key = (name, value)
-        items = None if field.unique else self.cache.get(key)
+        items = self.cache.get(key)
         if items is None:
-            items = [(t, f, w, v) for t, f, w, v in field.index(value)]
-            if not field.unique:
-                self.cache[key] = items
-        return self.fields[name].add_items(docnum, items)
+            items = self.cache[key] = list(field.index(value))
+        return items
 
     def finish(self):
         """Write the postings, term index, per-document columns and sidecar; the segment, or None if empty."""
@@ -224,9 +225,9 @@ class LeanSegmentWriter:
         fieldmap = terms.extras["fieldmap"] = {}
         sidecar = None
         for name in sorted(self.fields):
-            postings = self.fields[name].sorted(self.doccount)
-            if not len(postings.docs):
+            if not len(self.fields[name].terms):
                 continue
+            postings = self.fields[name].sorted(self.doccount)
             fieldmap[name] = len(fieldmap)
             write_field(fieldmap[name], postings, out, terms)
             if name == CHARS:

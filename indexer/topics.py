@@ -23,7 +23,7 @@ class Taxonomy:
 
     def tag(self, text: str, headings: tuple[str, ...] = ()) -> tuple[str, ...]:
         """Return the topics whose terms occur in `text` or in one of the `headings` above it."""
-        haystack = fold(" ".join((*headings, text)))
+        haystack = " ".join((*map(fold, headings), fold(text)))
         by_first = self._terms_by_first_char
         found = {number for c in by_first.keys() & set(haystack) for term, number in by_first[c] if term in haystack}
         return tuple(self.topics[number][0] for number in sorted(found))
