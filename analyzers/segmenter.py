@@ -117,14 +117,16 @@ def index_terms(text: str) -> tuple[list[str], list[str]]:
     """The terms the index stores for `text`: its words (as `word_tokens`, without positions) and its
     characters (as `char_tokens`). Lists of strings, made with as little per-token work as possible."""
     load_jieba()
-    folded = fold(text)
     terms: list[str] = []
-    for piece in _RUNS.findall(folded):
+    chars: list[str] = []
+    for piece in _RUNS.findall(fold(text)):
         if _IS_CJK.match(piece):
             terms.extend(_run_terms(piece))
+            chars.extend(piece)  # a CJK run's characters are what char_tokens finds there
         else:
             terms.append(piece)
-    return terms, _CHARS.findall(folded)
+            chars.append(piece)
+    return terms, chars
 
 
 def char_tokens(text: str) -> list[Token]:

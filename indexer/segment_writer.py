@@ -20,7 +20,6 @@ import numpy as np
 from isal import isal_zlib
 from whoosh import columns, formats
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocWriter
-from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.index import LockError
 
 from analyzers import PreAnalysed
@@ -28,7 +27,7 @@ from analyzers import PreAnalysed
 from .charindex import FIELD as CHARS
 from .charindex import POSITION_BITS, save_sidecar
 from .errors import IndexBusy
-from .postings import LEVEL, PostingsFile, SortedPostings, length_bytes, sort_postings, write_field
+from .postings import LEVEL, PostingsFile, SortedPostings, TermIndex, length_bytes, sort_postings, write_field
 
 
 class _Ids(dict):
@@ -209,7 +208,7 @@ class LeanSegmentWriter:
             self.cancel()
             return None
         self.segment.set_doc_count(self.doccount)
-        terms = OrderedHashWriter(self.segment.create_file(self.storage, W3Codec.TERMS_EXT))
+        terms = TermIndex(self.segment.create_file(self.storage, W3Codec.TERMS_EXT))
         out = PostingsFile(self.segment.create_file(self.storage, W3Codec.POSTS_EXT))
         try:
             sidecar = self._write_postings(terms, out)
@@ -221,7 +220,7 @@ class LeanSegmentWriter:
             save_sidecar(self.folder, self.segment.segment_id(), *sidecar)
         return self.segment
 
-    def _write_postings(self, terms: OrderedHashWriter, out: PostingsFile):
+    def _write_postings(self, terms: TermIndex, out: PostingsFile):
         fieldmap = terms.extras["fieldmap"] = {}
         sidecar = None
         for name in sorted(self.fields):

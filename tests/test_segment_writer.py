@@ -8,7 +8,7 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from analyzers import PreAnalysed, index_terms, word_tokens
+from analyzers import PreAnalysed, char_tokens, index_terms, word_tokens
 from indexer import BUNDLED_CORPUS, Instance, postings, read_report
 from indexer.charindex import SegmentChars
 from indexer.documents import report_documents
@@ -106,11 +106,12 @@ def test_lean_segment_comes_with_the_character_sidecar_whoosh_s_postings_give(do
 
 
 def test_index_terms_are_the_analyzer_s_terms():
-    text = "政府工作报告提出：PM2.5浓度下降5%，人民调解委员会（FM88.7）依法行政"
+    text = "政府工作报告提出：ＰＭ2.5浓度下降5%，人民调解委员会（FM88.7）依法行政 한국어 ελληνικά 下ー步"
     words, chars = index_terms(text)
     assert words == [t.text for t in word_tokens(text)]
+    assert chars == [t.text for t in char_tokens(text)]
     assert {"人民调解", "调解", "依法行政", "依法", "pm2.5"} <= set(words)  # words with their stacked sub-words
-    assert chars[:3] == ["政", "府", "工"] and "%" in chars and "fm88.7" in chars
+    assert chars[:3] == ["政", "府", "工"] and "%" in chars and "fm88.7" in chars and "一" in chars
 
 
 def test_a_writer_given_no_documents_writes_no_segment(tmp_path):
