@@ -6,7 +6,7 @@ character's occurrences are one sorted int64 array of `docnum << 24 | position`,
 where key(c1) + i is in key(c(i+1)) for every i: k − 1 intersections in C.
 
 Files are named like the segment's own files (`MAIN_<segment id>.gsc…`), so whoosh deletes them with their
-segment. Workers write them as they write a segment; a segment without them (a merge, a single-process commit)
+segment. The lean segment writer writes them with each segment; a segment without them (one whoosh merged)
 gets them built from its whoosh postings the first time a searcher opens it.
 """
 

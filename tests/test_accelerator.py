@@ -36,7 +36,8 @@ def outcome(backend, query):
 
 @pytest.fixture
 def changed_home(seed_copy, tmp_path):
-    """The seed index after an incremental add (a segment without a sidecar yet) and a removal (deletions)."""
+    """The seed index after an incremental add and a removal (deletions), its sidecars deleted: the searcher
+    builds them again from whoosh's postings, as for a segment whoosh merged."""
     extra = write_report(
         tmp_path / "new",
         "x.txt",
@@ -47,6 +48,10 @@ def changed_home(seed_copy, tmp_path):
     removed = backend.reports()[0]["report_id"]
     backend.close()
     assert remove_reports(Instance(seed_copy), [removed]) == 1
+    sidecars = list((seed_copy / "index").resolve().glob("*.gsc.*"))
+    assert sidecars
+    for path in sidecars:
+        path.unlink()
     return seed_copy
 
 
