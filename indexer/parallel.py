@@ -1,5 +1,5 @@
 """Index on every core: each worker process reads, segments and writes its share of the files as whoosh segments
-of its own (a new one past SEGMENT_TOKENS); the parent, which holds the index lock throughout, then deletes the
+of its own (see SegmentSeries); the parent, which holds the index lock throughout, then deletes the
 replaced reports and commits all new segments in one TOC write. Until that write nothing is visible, so a failed
 run leaves the index as it was.
 """
@@ -13,17 +13,14 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from .segment_writer import LeanSegmentWriter, commit_segments, lock_index
+from .segment_writer import SegmentSeries, commit_segments, lock_index
 
 Prepare = Callable[[object], tuple[str, list[dict] | None, str]]
-SEGMENT_TOKENS = 10_000_000  # a worker starts a new segment past this many tokens (≈ 5 M characters of text):
-# a writer holds its segment's tokens in memory, about 40 bytes each while it writes them
 
 
 def _worker(folder: str, prepare: Prepare, tasks, results) -> None:
-    """Write the documents of every task taken off `tasks` into one new segment; report each file and the segment."""
-    index = whoosh_index.open_dir(folder)
-    writer = LeanSegmentWriter(index, Path(folder))
+    """Write the documents of every task taken off `tasks` into new segments; report each file, then the segments."""
+    writer = SegmentSeries(whoosh_index.open_dir(folder), Path(folder))
     try:
         while (task := tasks.get()) is not None:
             path, docs, reason = prepare(task)
@@ -31,12 +28,8 @@ def _worker(folder: str, prepare: Prepare, tasks, results) -> None:
                 writer.add_document(doc)
             report = docs[0]["report_id"] if docs else None
             results.put(("file", (path, len(docs) if docs else 0, reason, report)))
-            if writer.tokens >= SEGMENT_TOKENS:
-                results.put(("segment", writer.finish()))
-                writer = LeanSegmentWriter(index, Path(folder))
         # the temporary folder is shared with the other writers: the parent's commit removes it
-        results.put(("segment", writer.finish()))
-        results.put(("done", None))
+        results.put(("segments", writer.finish()))
     except BaseException as exc:
         writer.cancel()
         results.put(("error", f"{type(exc).__name__}: {exc}"))
@@ -80,12 +73,9 @@ def write_parallel(
                 continue
             if kind == "error":
                 raise RuntimeError(f"an indexing worker failed ({payload}); nothing was committed")
-            if kind == "done":
+            if kind == "segments":
                 finished += 1
-                continue
-            if kind == "segment":
-                if payload is not None:
-                    segments.append(payload)
+                segments.extend(payload)
                 continue
             path, documents, reason, report = payload
             count -= 1

@@ -29,6 +29,9 @@ from .charindex import POSITION_BITS, save_sidecar
 from .errors import IndexBusy
 from .postings import LEVEL, PostingsFile, SortedPostings, TermIndex, length_bytes, sort_postings, write_field
 
+SEGMENT_TOKENS = 10_000_000  # a new segment past this many tokens (≈ 5 M characters of text): a writer holds
+# its segment's tokens in memory, about 40 bytes each while it writes them
+
 
 class _Ids(dict):
     """term → id, numbered in order of first appearance."""
@@ -52,7 +55,6 @@ class _Field:
         self.positions = array("i") if type(field.format) is formats.Positions else None
         self.weights = array("f")  # per item
         self.values: list[bytes] | None = [] if field.format.fixed_value_size() != 0 else None  # per item
-        self.items = False
         self.lengths = array("i")  # per document: the field length (tokens), 0 when absent
 
     def add_terms(self, docnum: int, value: PreAnalysed) -> int:
@@ -68,7 +70,6 @@ class _Field:
 
     def add_items(self, docnum: int, items: list[tuple[bytes, int, float, bytes]]) -> int:
         """Add a document's (term bytes, frequency, weight, value) items as whoosh analyses them; return the length."""
-        self.items = True
         length = 0
         for term, freq, weight, value in items:
             self.terms.append(self.ids[term])
@@ -103,7 +104,7 @@ class _Field:
             self.document_lengths(doccount),
             self.field.format,
             positions=np.frombuffer(self.positions, dtype=np.int32) if self.positions is not None else None,
-            items=(np.frombuffer(self.weights, dtype=np.float32), self.values) if self.items else None,
+            items=(np.frombuffer(self.weights, dtype=np.float32), self.values) if len(self.weights) else None,
         )
 
 
@@ -240,6 +241,37 @@ class LeanSegmentWriter:
             self.perdoc.close()
         for name in self.segment.list_files(self.storage):
             self.storage.delete_file(name)
+
+
+class SegmentSeries:
+    """New segments for a stream of documents: the lean writer's, a new one past SEGMENT_TOKENS so that memory
+    stays bounded however many documents come."""
+
+    def __init__(self, index, folder: Path) -> None:
+        self.index, self.folder = index, Path(folder)
+        self.current = LeanSegmentWriter(index, self.folder)
+        self.written: list = []
+        self.doccount = 0
+
+    def add_document(self, doc: dict) -> None:
+        """Add one document (see LeanSegmentWriter.add_document)."""
+        self.current.add_document(doc)
+        self.doccount += 1
+        if self.current.tokens >= SEGMENT_TOKENS:
+            self.written.append(self.current.finish())
+            self.current = LeanSegmentWriter(self.index, self.folder)
+
+    def finish(self) -> list:
+        """Finish the last segment; every segment written, for the caller to commit."""
+        last = self.current.finish()
+        return [*self.written, last] if last is not None else list(self.written)
+
+    def cancel(self) -> None:
+        """Give every segment up: delete what was written (files named like a segment, sidecar included)."""
+        self.current.cancel()
+        for segment in self.written:
+            for name in segment.list_files(self.index.storage):
+                self.index.storage.delete_file(name)
 
 
 def _sidecar(postings: SortedPostings) -> tuple[dict[str, tuple[int, int]], np.ndarray]:

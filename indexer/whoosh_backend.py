@@ -38,7 +38,7 @@ from .ranking import rerank
 from .results import FacetValue, Hit, SearchRequest, SearchResult, passage_key
 from .schema import make_schema
 from .scoring import Scorer
-from .segment_writer import LeanSegmentWriter, commit_segments, lock_index
+from .segment_writer import SegmentSeries, commit_segments, lock_index
 from .synonyms import DEFAULT_SYNONYMS, Synonyms, load_synonyms
 from .understanding import Understanding, WordPlan, understand
 
@@ -268,20 +268,19 @@ class WhooshBackend:
         target = folder if folder is not None else self.link.resolve()
         writer = lock_index(index, target)
         replaced: list[str] = []
-        lean = LeanSegmentWriter(index, target)
+        segments = SegmentSeries(index, target)
         try:
             for docs in batches:
                 if docs:
                     replaced.append(docs[0]["report_id"])
                 for doc in docs:
-                    lean.add_document(doc)
-            segment = lean.finish()
-            commit_segments(writer, [segment] if segment else [], (*delete, *replaced))
+                    segments.add_document(doc)
+            commit_segments(writer, segments.finish(), (*delete, *replaced))
         except BaseException:
-            lean.cancel()
+            segments.cancel()
             writer.cancel()
             raise
-        return lean.doccount
+        return segments.doccount
 
     # -- reading --------------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer import BUNDLED_CORPUS, Instance, SearchRequest, WhooshBackend, index_files, parallel, remove_reports
+from indexer import BUNDLED_CORPUS, Instance, SearchRequest, WhooshBackend, index_files, remove_reports, segment_writer
 
 from .conftest import write_report
 
@@ -88,7 +88,7 @@ def test_each_segment_gets_its_sidecar_and_loses_it_with_the_segment(seed_copy, 
 
 
 def test_an_index_written_as_many_segments_finds_what_one_written_as_two_finds(seed_home, tmp_path, monkeypatch):
-    monkeypatch.setattr(parallel, "SEGMENT_TOKENS", 5_000)  # each worker starts a new segment every report or so
+    monkeypatch.setattr(segment_writer, "SEGMENT_TOKENS", 5_000)  # each worker starts a new segment every report or so
     many = tmp_path / "many"
     index_files(Instance(many), [BUNDLED_CORPUS], workers=2)
     assert len(list((many / "index").resolve().glob("*.seg"))) > 2
