@@ -1,5 +1,6 @@
 """Chinese text → search terms: folding, jieba words and exact characters; knows nothing of files or the web."""
 
+from . import jieba_route
 from .chinese import CharAnalyzer, CharTokenizer, PreAnalysed, WordAnalyzer, WordTokenizer
 from .folding import fold
 from .segmenter import DOMAIN_DICTIONARY, Token, char_tokens, index_terms, load_jieba, word_tokens, words
@@ -15,6 +16,7 @@ __all__ = [
     "char_tokens",
     "fold",
     "index_terms",
+    "jieba_route",
     "load_jieba",
     "word_tokens",
     "words",

@@ -17,6 +17,7 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", category=DeprecationWarning, module="pkg_resources")
     import jieba
 
+from . import jieba_route
 from .folding import fold
 
 DOMAIN_DICTIONARY = Path(__file__).with_name("dictionary.txt")
@@ -61,6 +62,7 @@ def load_jieba(cache_dir: Path | None = None, user_dictionaries: tuple[Path, ...
             if path.is_file():
                 with path.open("rb") as handle:  # given a path, jieba would leave the file open
                     jieba.load_userdict(handle)
+        jieba_route.prepare()
         _loaded = True
 
 
@@ -93,7 +95,7 @@ def word_tokens(text: str) -> Iterator[Token]:
             pos += 1
             continue
         offset = 0
-        for word in jieba.cut(piece, HMM=True):
+        for word in jieba_route.cut(piece):
             start = base + offset
             offset += len(word)
             yield Token(word, pos, start, start + len(word))
@@ -106,7 +108,7 @@ def word_tokens(text: str) -> Iterator[Token]:
 def _run_terms(run: str) -> tuple[str, ...]:
     """jieba's words of one run of CJK characters, each longer word followed by its stacked sub-words."""
     terms: list[str] = []
-    for word in jieba.cut(run, HMM=True):
+    for word in jieba_route.cut(run):
         terms.append(word)
         if len(word) > 2:
             terms.extend(gram for gram, _ in _stacked(word))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
+import jieba
 import pytest
 
+from analyzers import fold, jieba_route, load_jieba
 from indexer import BUNDLED_CORPUS, Instance, WhooshBackend, index_files
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -60,3 +63,18 @@ def search_ids(backend: WhooshBackend, query: str, **filters) -> list[str]:
 
     result = backend.search(SearchRequest(query, {k: tuple(v) for k, v in filters.items()}, page_size=1000))
     return [h.id for h in result.hits if not h.missing]  # hits with every word (partial hits follow them)
+
+
+CJK_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def jieba_disagreements(texts) -> list[tuple[str, list[str], list[str]]]:
+    """Runs of Chinese characters in `texts` that our route segments differently from `jieba.cut`."""
+    load_jieba()
+    runs = {run for text in texts for run in CJK_RUN.findall(fold(text))}
+    assert runs
+    return [
+        (run, ours, theirs)
+        for run in sorted(runs)
+        if (ours := jieba_route.cut(run)) != (theirs := list(jieba.cut(run, HMM=True)))
+    ]

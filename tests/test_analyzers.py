@@ -12,8 +12,10 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.query import Phrase
 
 from analyzers import CharAnalyzer, WordAnalyzer, char_tokens, fold, word_tokens, words
-from indexer import SearchRequest
+from indexer import BUNDLED_CORPUS, SearchRequest, load_taxonomy, read_report
 from indexer.highlight import match_spans
+
+from .conftest import jieba_disagreements
 
 PARAGRAPHS = {
     "p1": "政府工作报告提出，坚持和发展新时代“枫桥经验”，推进法治政府建设。",
@@ -160,3 +162,22 @@ def test_jieba_prints_nothing_and_caches_in_the_instance_folder(tmp_path):
     run = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True, check=True)
     assert run.stderr == ""
     assert (tmp_path / "cache" / "jieba.cache").is_file()
+
+
+def test_words_are_exactly_jiebas_over_the_sample_corpus():
+    taxonomy = load_taxonomy()
+    reports = [read_report(path, taxonomy) for path in sorted(BUNDLED_CORPUS.glob("*.txt"))]
+    texts = [p.text for r in reports for p in r.paragraphs] + [r.title for r in reports]
+    assert jieba_disagreements(texts) == []
+
+
+def test_equally_likely_routes_are_broken_as_jieba_breaks_them():
+    # the one run in 418,000 of the work reports and laws where two routes score exactly the same
+    assert jieba_disagreements(["更加注重盯紧盯实"]) == []
+    assert words("盯紧盯实") == ["盯紧", "盯实"]
+
+
+def test_runs_jieba_does_not_treat_as_chinese_are_left_to_jieba():
+    # 㐀 (CJK extension A) is outside jieba's 一-鿕: jieba splits the run there, and so do we
+    assert jieba_disagreements(["法治政府㐀建设", "鿯鿰人民调解", "法律援助"]) == []
+    assert "法治政府" in words("法治政府㐀建设")

@@ -8,7 +8,7 @@ import pytest
 
 from indexer import Instance, WhooshBackend, index_files, load_taxonomy, read_report
 
-from .conftest import WORK_REPORTS
+from .conftest import WORK_REPORTS, jieba_disagreements
 
 pytestmark = pytest.mark.skipif(
     not (WORK_REPORTS / "MANIFEST.tsv").is_file(), reason=f"work-report corpus not found at {WORK_REPORTS}"
@@ -38,3 +38,8 @@ def test_the_whole_corpus_indexes_without_error_and_is_searchable(tmp_path):
     result = backend.search(SearchRequest("乡村振兴", {"region": ("保定市",)}))
     assert result.total > 0 and all(h.region[:2] == ["河北省", "保定市"] for h in result.hits)
     backend.close()
+
+
+def test_words_are_exactly_jiebas_over_the_work_reports():
+    texts = (path.read_text(encoding="utf-8") for path in sorted(WORK_REPORTS.glob("*.txt")))
+    assert jieba_disagreements(texts) == []
