@@ -6,6 +6,7 @@ run leaves the index as it was.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import queue
 from collections.abc import Callable, Iterable, Iterator
@@ -20,6 +21,8 @@ Prepare = Callable[[object], tuple[str, list[dict] | None, str]]
 
 def _worker(folder: str, prepare: Prepare, tasks, results) -> None:
     """Write the documents of every task taken off `tasks` into new segments; report each file, then the segments."""
+    gc.freeze()  # what the worker inherits (jieba's dictionary and tables, the taxonomy) is never garbage
+    gc.set_threshold(20_000, 50, 100)  # documents come and go by the thousand, with few cycles: collect less often
     writer = SegmentSeries(whoosh_index.open_dir(folder), Path(folder))
     try:
         while (task := tasks.get()) is not None:

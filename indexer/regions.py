@@ -7,6 +7,8 @@ import warnings
 from dataclasses import dataclass
 from functools import cache
 
+import ahocorasick
+
 with warnings.catch_warnings():
     # cpca 0.5.5 loads its data through pkg_resources, deprecated by setuptools; harmless here.
     warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
@@ -56,17 +58,30 @@ def _gazetteer() -> tuple[dict[str, Division], dict[str, list[Division]], dict[s
 
 
 @cache
-def _name_pattern() -> re.Pattern[str]:
-    names = sorted(_gazetteer()[1], key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, names)))
+def _names() -> ahocorasick.Automaton:
+    """Every full division name, found in one pass over a text (Aho-Corasick)."""
+    automaton = ahocorasick.Automaton()
+    for name in _gazetteer()[1]:
+        automaton.add_word(name, name)
+    automaton.make_automaton()
+    return automaton
 
 
 def _mentions(text: str) -> list[Division]:
-    """Return every division named in full in `text`, in order (longest names first at one place)."""
+    """Return every division named in full in `text`, in order: scanning left to right, the longest name
+    starting at a place, then on after it (what a regular expression of the names, longest first, finds)."""
     by_name = _gazetteer()[1]
+    longest: dict[int, str] = {}
+    for end, name in _names().iter(text):
+        start = end - len(name) + 1
+        if len(name) > len(longest.get(start, "")):
+            longest[start] = name
     found: list[Division] = []
-    for match in _name_pattern().finditer(text):
-        found.extend(by_name[match.group()])
+    reach = 0
+    for start in sorted(longest):
+        if start >= reach:
+            found.extend(by_name[longest[start]])
+            reach = start + len(longest[start])
     return found
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 from isal import isal_zlib
 from whoosh import columns, formats
+from whoosh.analysis import IDTokenizer
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocWriter
 from whoosh.index import LockError
 
@@ -56,11 +57,15 @@ class _Field:
         self.weights = array("f")  # per item
         self.values: list[bytes] | None = [] if field.format.fixed_value_size() != 0 else None  # per item
         self.lengths = array("i")  # per document: the field length (tokens), 0 when absent
+        self.last_terms: list[str] | None = None  # the terms added last, and their ids
+        self.last_ids = array("i")
 
     def add_terms(self, docnum: int, value: PreAnalysed) -> int:
         """Add a document's pre-analysed terms; return how many."""
         count = len(value.terms)
-        self.terms.fromlist(list(map(self.ids.__getitem__, value.terms)))
+        if value.terms is not self.last_terms:  # a report's title, a section's headings: the same list again
+            self.last_terms, self.last_ids = value.terms, array("i", map(self.ids.__getitem__, value.terms))
+        self.terms.extend(self.last_ids)
         self.runs.extend((docnum, count))
         if self.positions is not None:
             self.positions.extend(value.positions if value.positions is not None else range(count))
@@ -162,6 +167,11 @@ class LeanSegmentWriter:
             (name, field, field.stored, self.fields.get(name), field.column_type)
             for name, field in sorted(self.schema.items())
         ]
+        self.whole = {  # ID fields: the value is the one term, as whoosh's IDTokenizer and Existence format make it
+            name: field.field.format.field_boost
+            for name, field in self.fields.items()
+            if type(field.field.analyzer) is IDTokenizer and type(field.field.format) is formats.Existence
+        }
         self.cache: dict[tuple[str, str], list] = {}  # (field, value) → whoosh's items, for repeated values
         self.doccount = 0
         self.tokens = 0  # pre-analysed terms added: what the segment holds in memory until `finish`
@@ -191,6 +201,8 @@ class LeanSegmentWriter:
 
     def _items(self, name: str, field, value) -> list[tuple[bytes, int, float, bytes]]:
         """whoosh's (term, frequency, weight, value) items for a field value; repeated values analysed once."""
+        if name in self.whole and type(value) is str:
+            return [(value.encode("utf-8"), 1, self.whole[name], b"")]
         if field.unique:
             return list(field.index(value))
         key = (name, value)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+import ahocorasick
+
 from analyzers import fold
 
 DEFAULT_TAXONOMY = Path(__file__).with_name("topics.txt")
@@ -24,18 +26,21 @@ class Taxonomy:
     def tag(self, text: str, headings: tuple[str, ...] = ()) -> tuple[str, ...]:
         """Return the topics whose terms occur in `text` or in one of the `headings` above it."""
         haystack = " ".join((*map(fold, headings), fold(text)))
-        by_first = self._terms_by_first_char
-        found = {number for c in by_first.keys() & set(haystack) for term, number in by_first[c] if term in haystack}
+        found = {number for _, numbers in self._automaton.iter(haystack) for number in numbers}
         return tuple(self.topics[number][0] for number in sorted(found))
 
     @cached_property
-    def _terms_by_first_char(self) -> dict[str, list[tuple[str, int]]]:
-        """first character → (term, topic number): only terms whose first character occurs are looked for."""
-        index: dict[str, list[tuple[str, int]]] = {}
+    def _automaton(self) -> ahocorasick.Automaton:
+        """Every term → the numbers of the topics it signals, found in one pass over a text (Aho-Corasick)."""
+        numbers: dict[str, list[int]] = {}
         for number, (_, terms) in enumerate(self.topics):
             for term in terms:
-                index.setdefault(term[0], []).append((term, number))
-        return index
+                numbers.setdefault(term, []).append(number)
+        automaton = ahocorasick.Automaton()
+        for term, found in numbers.items():
+            automaton.add_word(term, tuple(found))
+        automaton.make_automaton()
+        return automaton
 
 
 def load_taxonomy(path: Path = DEFAULT_TAXONOMY) -> Taxonomy:

@@ -259,7 +259,7 @@ class WhooshBackend:
         """Map each of these report ids that is indexed → the digest of what is indexed for it."""
         index = self._open(folder)
         with index.searcher() as searcher:
-            found = {rid: searcher.document(id=f"{rid}#1") for rid in set(report_ids)}
+            found = {rid: _paragraph_fields(searcher, rid, 1) for rid in set(report_ids)}
             return {rid: fields["digest"] for rid, fields in found.items() if fields}
 
     def write(self, batches: Iterable[list[dict]], delete: Iterable[str] = (), folder: Path | None = None) -> int:
@@ -538,8 +538,11 @@ class WhooshBackend:
     @_serialized
     def paragraph(self, paragraph_id: str) -> dict | None:
         """One stored paragraph by id, or None."""
+        report_id, _, number = paragraph_id.rpartition("#")
+        if not number.isdigit():
+            return None
         searcher, _ = self._current()
-        found = searcher.document(id=paragraph_id)
+        found = _paragraph_fields(searcher, report_id, int(number))
         return dict(found) if found else None
 
     @_serialized
@@ -560,3 +563,15 @@ class WhooshBackend:
         """How many paragraphs are indexed."""
         searcher, _ = self._current()
         return searcher.doc_count()
+
+
+def _paragraph_fields(searcher, report_id: str, number: int) -> dict | None:
+    """The stored fields of paragraph `number` of a report, or None. A report's paragraphs are written in order,
+    one segment each, so its n-th document is the paragraph looked for unless the report is not whole."""
+    docnums = list(searcher.document_numbers(report_id=report_id))
+    guess = [docnums[number - 1]] if 0 < number <= len(docnums) else []
+    for docnum in (*guess, *docnums):
+        fields = searcher.stored_fields(docnum)
+        if fields.get("number") == number:
+            return fields
+    return None

@@ -116,3 +116,27 @@ def test_an_index_from_an_older_schema_asks_for_a_rebuild(home, tmp_path):
         index_files(home, [report])
     assert index_files(home, [report], rebuild=True).reports == 1
     assert len(hits(home, "调解")) == 1
+
+
+def test_an_index_whose_paragraph_ids_are_indexed_terms_still_takes_reports_and_finds_paragraphs(home, tmp_path):
+    # indexes built before paragraph ids became stored-only have `id` as an indexed field
+    from whoosh.fields import ID
+
+    from indexer.schema import make_schema
+
+    schema = make_schema()
+    schema.remove("id")
+    schema.add("id", ID(stored=True, unique=True))
+    home.home.mkdir(parents=True)
+    folder = home.home / "indexes" / "before"
+    folder.mkdir(parents=True)
+    whoosh_index.create_in(folder, schema)
+    WhooshBackend(home.home).swap_in(folder)
+    path = write_report(tmp_path / "c", "a.txt", REPORT)
+    assert index_files(home, [path]).reports == 1
+    assert index_files(home, [path]).unchanged == 1  # the digest is found through the report's first paragraph
+    backend = WhooshBackend(home.home)
+    (found,) = hits(home, "调解")
+    assert "人民调解" in backend.paragraph(found)["text"]
+    assert backend.paragraph(found.replace("#", "#9")) is None and backend.paragraph("no-such#1") is None
+    backend.close()
