@@ -61,7 +61,8 @@ class _Field:
         self.last_ids = array("i")
 
     def add_terms(self, docnum: int, value: PreAnalysed) -> int:
-        """Add a document's pre-analysed terms; return how many."""
+        """Add a document's pre-analysed terms; return how many. The list of terms given last time, given again
+        (a report's title, a section's headings), is not mapped to ids again: it must not have changed."""
         count = len(value.terms)
         if value.terms is not self.last_terms:  # a report's title, a section's headings: the same list again
             self.last_terms, self.last_ids = value.terms, array("i", map(self.ids.__getitem__, value.terms))

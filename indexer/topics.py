@@ -25,8 +25,11 @@ class Taxonomy:
 
     def tag(self, text: str, headings: tuple[str, ...] = ()) -> tuple[str, ...]:
         """Return the topics whose terms occur in `text` or in one of the `headings` above it."""
+        automaton = self._automaton
+        if automaton.kind != ahocorasick.AHOCORASICK:  # no terms at all: an automaton is never made
+            return ()
         haystack = " ".join((*map(fold, headings), fold(text)))
-        found = {number for _, numbers in self._automaton.iter(haystack) for number in numbers}
+        found = {number for _, numbers in automaton.iter(haystack) for number in numbers}
         return tuple(self.topics[number][0] for number in sorted(found))
 
     @cached_property

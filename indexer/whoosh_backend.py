@@ -567,7 +567,7 @@ class WhooshBackend:
 
 def _paragraph_fields(searcher, report_id: str, number: int) -> dict | None:
     """The stored fields of paragraph `number` of a report, or None. A report's paragraphs are written in order,
-    one segment each, so its n-th document is the paragraph looked for unless the report is not whole."""
+    all in one segment, so its n-th document is the paragraph looked for; any other is found by its number."""
     docnums = list(searcher.document_numbers(report_id=report_id))
     guess = [docnums[number - 1]] if 0 < number <= len(docnums) else []
     for docnum in (*guess, *docnums):

@@ -145,3 +145,11 @@ def test_a_subscript_the_web_page_set_on_its_own_line_is_joined_back(tmp_path):
     text = "某某省2025年政府工作报告\n持续改善空气质量，PM\n\n2.5\n\n年平均浓度降至25微克/立方米。\n\n二、下一步\n"
     report = read_report(write_report(tmp_path, "r.txt", text), TAXONOMY)
     assert [p.text for p in report.paragraphs] == ["持续改善空气质量，PM2.5年平均浓度降至25微克/立方米。"]
+
+
+def test_a_taxonomy_file_with_no_topics_tags_nothing_and_reports_still_read(tmp_path):
+    path = tmp_path / "topics.txt"
+    path.write_text("# every topic commented out\n# 社区矫正: 矫正\n", encoding="utf-8")
+    taxonomy = load_taxonomy(path)
+    report = read_report(BUNDLED_CORPUS / sorted(p.name for p in BUNDLED_CORPUS.glob("*.txt"))[0], taxonomy)
+    assert report.paragraphs and all(p.topics == () for p in report.paragraphs)
