@@ -62,7 +62,6 @@ def load_jieba(cache_dir: Path | None = None, user_dictionaries: tuple[Path, ...
             if path.is_file():
                 with path.open("rb") as handle:  # given a path, jieba would leave the file open
                     jieba.load_userdict(handle)
-        jieba_route.prepare()
         _loaded = True
 
 

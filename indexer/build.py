@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analyzers import jieba_route
+
 from .documents import report_digest, report_documents
 from .errors import ReportError
 from .instance import Instance
@@ -20,6 +22,9 @@ from .whoosh_backend import WhooshBackend
 
 log = logging.getLogger(__name__)
 REPORT_SUFFIXES = {".txt", ".text"}
+# jieba_route's tables take 0.2 s to make and segment twice as fast as jieba: worth it from about a megabyte of
+# text (jieba ≈ 1.7 s); one new report or a few are segmented by jieba itself (the same words)
+ROUTE_TABLES_FROM = 1 << 20
 
 
 @dataclass
@@ -61,9 +66,11 @@ def find_report_files(paths: list[Path]) -> tuple[list[Path], list[tuple[str, st
 _worker_taxonomy: Taxonomy | None = None
 
 
-def _start_worker(instance: Instance, taxonomy: Taxonomy) -> None:
+def _start_worker(instance: Instance, taxonomy: Taxonomy, files: list[Path]) -> None:
     global _worker_taxonomy
     instance.start()
+    if _total_bytes(files) >= ROUTE_TABLES_FROM:
+        jieba_route.prepare()
     _worker_taxonomy = taxonomy
 
 
@@ -80,6 +87,16 @@ def _prepare(task: tuple[Path, Overrides | None, str | None, str]) -> tuple[str,
     if known_digest == report_digest(report):
         return str(path), None, "unchanged"
     return str(path), report_documents(report), ""
+
+
+def _total_bytes(files: list[Path]) -> int:
+    total = 0
+    for path in files:
+        try:
+            total += path.stat().st_size
+        except OSError:
+            pass  # gone since it was listed: reported when it is read
+    return total
 
 
 # -- writer side ---------------------------------------------------------------------------------------
@@ -134,7 +151,7 @@ def index_files(
                 yield docs
 
     try:
-        _start_worker(instance, taxonomy)
+        _start_worker(instance, taxonomy, files)
         if workers > 1 and len(files) > 1:
             target = folder or backend.link.resolve()
             done = write_parallel(target, _tasks(files, digests), _prepare, min(workers, len(files)))

@@ -71,6 +71,8 @@ CJK_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 def jieba_disagreements(texts) -> list[tuple[str, list[str], list[str]]]:
     """Runs of Chinese characters in `texts` that our route segments differently from `jieba.cut`."""
     load_jieba()
+    jieba_route.prepare()
+    assert jieba_route.prepared()
     runs = {run for text in texts for run in CJK_RUN.findall(fold(text))}
     assert runs
     return [
