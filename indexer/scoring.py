@@ -7,11 +7,15 @@ word costs its decoding once per searcher; field lengths come from whoosh's leng
 
 from __future__ import annotations
 
+import io
+import pickle
 import threading
+import zlib
 from collections import OrderedDict
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3LeafMatcher
+from whoosh.system import _INT_SIZE, unpack_int
 from whoosh.util.numeric import byte_to_length
 
 B, K1 = 0.75, 1.2  # whoosh's BM25F defaults
@@ -81,13 +85,10 @@ def decode_postings(leaves, field: str, word: str) -> tuple[np.ndarray, np.ndarr
         if (field, word) not in leaf:
             continue
         matcher = leaf.postings(field, word)
-        if isinstance(matcher, W3LeafMatcher):
-            while matcher.is_active():
-                matcher._read_ids()
-                matcher._read_weights()
-                ids.append(np.asarray(matcher._ids, dtype=np.int64) + offset)
-                weights.append(np.asarray(matcher._weights, dtype=np.float64))
-                matcher._next_block()
+        if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+            for block_ids, block_weights in _w3_blocks(matcher):
+                ids.append(block_ids + offset)
+                weights.append(block_weights)
         else:  # another codec: one posting at a time
             block_ids, block_weights = [], []
             while matcher.is_active():
@@ -99,6 +100,32 @@ def decode_postings(leaves, field: str, word: str) -> tuple[np.ndarray, np.ndarr
     if not ids:
         return np.zeros(0, np.int64), np.zeros(0, np.float64)
     return np.concatenate(ids), np.concatenate(weights)
+
+
+def _w3_blocks(matcher: W3LeafMatcher):
+    """Each block's (document numbers, weights) of a W3 posting list, read in one piece and decoded as whoosh's
+    W3LeafMatcher decodes them (`_goto`, `_read_ids`, `_read_weights`), with numpy instead of a loop per posting:
+    after a 4-byte tag, blocks of a signed length (negative for the last), a pickled header, the pickled data."""
+    length = matcher._length  # whoosh's term info unpacks it as a 1-tuple
+    data = matcher._postfile.get(matcher._startoffset, length[0] if isinstance(length, tuple) else length)
+    if data[:4] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError(f"not a whoosh 3 posting list at {matcher._startoffset}")
+    stream = io.BytesIO(data)
+    position = 4
+    while True:
+        (length,) = unpack_int(data[position : position + _INT_SIZE])
+        stream.seek(position + _INT_SIZE)
+        count, _, _, compression, _, _ = pickle.load(stream)
+        end = position + _INT_SIZE + abs(length)
+        block = data[stream.tell() : end]
+        deltas, weights, _ = pickle.loads(zlib.decompress(block) if compression else block)
+        ids = np.cumsum(np.asarray(deltas, dtype=np.int64))
+        if weights is None or isinstance(weights, float):  # whoosh: an array("f") of the one weight
+            weights = np.full(count, 1.0 if weights is None else weights, dtype=np.float32)
+        yield ids, np.asarray(weights, dtype=np.float64)
+        if length < 0:
+            return
+        position = end
 
 
 def leaves_of(reader) -> list:

@@ -13,6 +13,7 @@ from indexer import BUNDLED_CORPUS, Instance, postings, read_report
 from indexer.charindex import SegmentChars
 from indexer.documents import report_documents
 from indexer.schema import make_schema
+from indexer.scoring import decode_postings
 from indexer.segment_writer import LeanSegmentWriter, commit_segments
 
 
@@ -119,3 +120,22 @@ def test_a_writer_given_no_documents_writes_no_segment(tmp_path):
     folder.mkdir()
     index = whoosh_index.create_in(folder, make_schema())
     assert LeanSegmentWriter(index, folder).finish() is None
+
+
+@pytest.mark.parametrize("kind", ["lean", "whoosh"])
+def test_postings_decoded_in_one_piece_are_whoosh_s_postings(documents, tmp_path, kind):
+    # the accelerator decodes each posting list with numpy (scoring.decode_postings): the same documents and weights
+    # as whoosh's matcher gives one at a time, on segments of either writer (compressed, plain, multi-block)
+    folder = write_with(kind, tmp_path / kind, documents)
+    with whoosh_index.open_dir(folder).reader() as reader:
+        leaves = [(reader, 0)]
+        for field, term in reader.all_terms():
+            if not reader.schema[field].scorable:
+                continue
+            matcher = reader.postings(field, term)
+            expected = []
+            while matcher.is_active():
+                expected.append((matcher.id(), matcher.weight()))
+                matcher.next()
+            ids, weights = decode_postings(leaves, field, term.decode("utf-8"))
+            assert list(zip(ids.tolist(), weights.tolist(), strict=True)) == expected, (field, term)
