@@ -18,24 +18,55 @@ from .segmenter import Token, char_tokens, word_tokens
 
 class PreAnalysed(str):
     """A field's terms computed elsewhere, with their positions (None: 0, 1, 2 …), passed as a field value
-    (whoosh wants a str there). The index stores terms and positions only, so no character offsets."""
+    (whoosh wants a str there). The index stores terms and positions only, so no character offsets.
+    `chained` makes one from parts laid end to end (a report's title, the headings, the paragraph), `gap` positions
+    apart where a part ends: a writer can then reuse what it did for a part it was given before."""
 
-    terms: list[str]
-    positions: Sequence[int] | None
+    parts: tuple[list[str], ...]  # the terms, in one or more lists
+    gap: int | None  # positions skipped after each non-empty part; None when not chained
+    given: Sequence[int] | None  # positions given with the terms
 
     def __new__(cls, terms: list[str], positions: Sequence[int] | None = None) -> PreAnalysed:
         self = super().__new__(cls, "")
-        self.terms = terms
-        self.positions = positions
+        self.parts, self.gap, self.given = (terms,), None, positions
+        return self
+
+    @classmethod
+    def chained(cls, parts: Sequence[list[str]], gap: int) -> PreAnalysed:
+        """The terms of `parts` one after another, positions continuing `gap` apart after each non-empty part."""
+        self = cls([])
+        self.parts, self.gap = tuple(parts), gap
         return self
 
     def __reduce__(self):
-        return (PreAnalysed, (self.terms, self.positions))
+        return (_restore, (self.parts, self.gap, self.given))
+
+    @property
+    def terms(self) -> list[str]:
+        """Every term, in order."""
+        return self.parts[0] if len(self.parts) == 1 else [term for part in self.parts for term in part]
+
+    def position_runs(self) -> Iterator[Sequence[int]]:
+        """The terms' positions, a part (or the given positions) at a time."""
+        if self.gap is None:
+            yield self.given if self.given is not None else range(len(self.parts[0]))
+            return
+        offset = 0
+        for part in self.parts:
+            yield range(offset, offset + len(part))
+            if part:
+                offset += len(part) + self.gap
 
     def tokens(self) -> Iterator[Token]:
         """The terms as tokens (character offsets 0)."""
-        positions = self.positions if self.positions is not None else range(len(self.terms))
+        positions = (pos for run in self.position_runs() for pos in run)
         return (Token(term, pos, 0, 0) for term, pos in zip(self.terms, positions, strict=True))
+
+
+def _restore(parts: tuple[list[str], ...], gap: int | None, given: Sequence[int] | None) -> PreAnalysed:
+    value = PreAnalysed(parts[0], given)
+    value.parts, value.gap = parts, gap
+    return value
 
 
 class _StreamTokenizer(Tokenizer):

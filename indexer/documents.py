@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-from array import array
 
 from analyzers import PreAnalysed, index_terms
 
@@ -26,16 +25,6 @@ def region_values(region: tuple[str, ...]) -> list[str]:
 def report_digest(report: Report) -> str:
     """A digest of everything indexed for a report: unchanged digest, nothing to re-index."""
     return hashlib.sha1(repr(report).encode()).hexdigest()  # a dataclass's repr shows every field, nested too
-
-
-def _chain(*parts: list[str]) -> array:
-    """Positions of the parts' terms laid end to end, `_FIELD_GAP` apart where a part ends."""
-    positions, offset = array("i"), 0
-    for part in parts:
-        positions.extend(range(offset, offset + len(part)))
-        if part:
-            offset += len(part) + _FIELD_GAP
-    return positions
 
 
 def report_documents(report: Report) -> list[dict]:
@@ -60,9 +49,7 @@ def report_documents(report: Report) -> list[dict]:
                 "body": PreAnalysed(text_words),
                 "section": PreAnalysed(heading_words),
                 "title": PreAnalysed(title_words),
-                "chars": PreAnalysed(
-                    title_chars + heading_chars + text_chars, _chain(title_chars, heading_chars, text_chars)
-                ),
+                "chars": PreAnalysed.chained((title_chars, heading_chars, text_chars), _FIELD_GAP),
                 "region": ",".join(regions),
                 "year": str(report.year) if report.year else None,
                 "topics": ",".join(para.topics),

@@ -57,22 +57,34 @@ class _Field:
         self.weights = array("f")  # per item
         self.values: list[bytes] | None = [] if field.format.fixed_value_size() != 0 else None  # per item
         self.lengths = array("i")  # per document: the field length (tokens), 0 when absent
-        self.last_terms: list[str] | None = None  # the terms added last, and their ids
-        self.last_ids = array("i")
+        self.last: list[tuple[list[str], array]] = []  # per part of a value: the terms added last, and their ids
 
     def add_terms(self, docnum: int, value: PreAnalysed) -> int:
-        """Add a document's pre-analysed terms; return how many. The list of terms given last time, given again
-        (a report's title, a section's headings), is not mapped to ids again: it must not have changed."""
-        count = len(value.terms)
-        if value.terms is not self.last_terms:  # a report's title, a section's headings: the same list again
-            self.last_terms, self.last_ids = value.terms, array("i", map(self.ids.__getitem__, value.terms))
-        self.terms.extend(self.last_ids)
+        """Add a document's pre-analysed terms; return how many."""
+        count = 0
+        for slot, part in enumerate(value.parts):
+            self.terms.extend(self._ids_of(slot, part))
+            count += len(part)
         self.runs.extend((docnum, count))
         if self.positions is not None:
-            self.positions.extend(value.positions if value.positions is not None else range(count))
+            for run in value.position_runs():
+                self.positions.extend(run)
         if self.scorable and count:
             self.set_length(docnum, count)
         return count
+
+    def _ids_of(self, slot: int, part: list[str]) -> array:
+        """The term ids of one part of a value. The part given last time in the same place, given again (a report's
+        title, a section's headings), is not mapped again: it must not have changed."""
+        last = self.last
+        if slot < len(last) and last[slot][0] is part:
+            return last[slot][1]
+        ids = array("i", map(self.ids.__getitem__, part))
+        if slot < len(last):
+            last[slot] = (part, ids)
+        else:
+            last.append((part, ids))
+        return ids
 
     def add_items(self, docnum: int, items: list[tuple[bytes, int, float, bytes]]) -> int:
         """Add a document's (term bytes, frequency, weight, value) items as whoosh analyses them; return the length."""
