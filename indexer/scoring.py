@@ -106,8 +106,8 @@ def _w3_blocks(matcher: W3LeafMatcher):
     """Each block's (document numbers, weights) of a W3 posting list, read in one piece and decoded as whoosh's
     W3LeafMatcher decodes them (`_goto`, `_read_ids`, `_read_weights`), with numpy instead of a loop per posting:
     after a 4-byte tag, blocks of a signed length (negative for the last), a pickled header, the pickled data."""
-    length = matcher._length  # whoosh's term info unpacks it as a 1-tuple
-    data = matcher._postfile.get(matcher._startoffset, length[0] if isinstance(length, tuple) else length)
+    extent = matcher._length  # the whole posting list's bytes; whoosh's term info unpacks it as a 1-tuple
+    data = matcher._postfile.get(matcher._startoffset, extent[0] if isinstance(extent, tuple) else extent)
     if data[:4] != WHOOSH3_HEADER_MAGIC:
         raise ValueError(f"not a whoosh 3 posting list at {matcher._startoffset}")
     stream = io.BytesIO(data)
