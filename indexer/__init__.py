@@ -1,24 +1,45 @@
-"""Report files → paragraphs → whoosh index → hits; knows nothing of the web.
+"""Report files → paragraphs → an engine's index → hits; knows nothing of the web.
 
-The search engine sits behind `SearchBackend` (whoosh is the embedded default); everything above it
-deals in `SearchRequest`, `SearchResult` and `Hit`.
+Three layers, dependencies pointing one way (ingest and search never import an engine):
+
+    ingest/         file → Report: decoding, cleaning, outline, metadata, regions, topics, overrides
+    search/         engine-neutral search semantics: query language, synonyms, facets, matching, scoring,
+                    tiers, re-ranking, highlighting; SearchService composes them over an engine's primitives
+    engine/         base.py: the Engine, EngineView and SearchBackend protocols; whoosh/: the embedded engine
+
+`open_backend(instance)` gives the SearchBackend every front end uses; it deals in the records of records.py.
 """
 
-from .build import IndexSummary, find_report_files, index_files, remove_reports
-from .errors import IndexBusy, IndexMissing, IndexOutdated, QueryError, ReportError
+from .backend import open_backend
+from .build import IndexSummary, index_files, remove_reports
+from .engine.base import ENGINES, Rebuild, SearchBackend
+from .errors import ConfigFileError, IndexBusy, IndexMissing, IndexOutdated, QueryError, ReportError
+from .ingest.files import find_report_files
+from .ingest.reports import Paragraph, Report, read_report
+from .ingest.topics import Taxonomy, TaxonomyError, load_taxonomy
 from .instance import BUNDLED_CORPUS, Instance
-from .query import describe, parse_query
-from .reports import Paragraph, Report, read_report
-from .results import FACETS, SORTS, FacetValue, Hit, SearchRequest, SearchResult
-from .topics import Taxonomy, TaxonomyError, load_taxonomy
-from .whoosh_backend import WhooshBackend
-
-SearchBackend = WhooshBackend  # the default backend; a clustered one will offer the same methods
+from .records import (
+    FACETS,
+    SECTION_SEPARATOR,
+    SORTS,
+    FacetValue,
+    Hit,
+    ReportInfo,
+    SearchRequest,
+    SearchResult,
+    StoredParagraph,
+    region_line,
+)
+from .search.query import describe, parse_query
+from .search.synonyms import SynonymError
 
 __all__ = [
     "BUNDLED_CORPUS",
+    "ENGINES",
     "FACETS",
+    "SECTION_SEPARATOR",
     "SORTS",
+    "ConfigFileError",
     "FacetValue",
     "Hit",
     "IndexBusy",
@@ -28,19 +49,24 @@ __all__ = [
     "Instance",
     "Paragraph",
     "QueryError",
+    "Rebuild",
     "Report",
     "ReportError",
+    "ReportInfo",
     "SearchBackend",
     "SearchRequest",
     "SearchResult",
+    "StoredParagraph",
+    "SynonymError",
     "Taxonomy",
     "TaxonomyError",
-    "WhooshBackend",
     "describe",
     "find_report_files",
     "index_files",
     "load_taxonomy",
+    "open_backend",
     "parse_query",
     "read_report",
+    "region_line",
     "remove_reports",
 ]

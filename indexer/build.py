@@ -1,30 +1,30 @@
-"""Index report files: worker processes read, segment and write their share; one commit makes it visible."""
+"""Index report files through the instance's backend: the engine's workers read and write their share; one
+commit makes it visible; a rebuild is built aside and swapped in."""
 
 from __future__ import annotations
 
 import logging
 import os
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from analyzers import jieba_route
 
-from .documents import report_digest, report_documents
+from .backend import open_backend
 from .errors import ReportError
+from .ingest.files import find_report_files
+from .ingest.overrides import MANIFEST_NAME, Overrides, read_manifest, read_overrides
+from .ingest.reports import Report, read_report, report_digest, report_id
+from .ingest.topics import Taxonomy
 from .instance import Instance
-from .parallel import write_parallel
-from .reports import read_report, report_id
-from .sidecar import MANIFEST_NAME, Overrides, read_manifest, read_overrides
-from .topics import Taxonomy
-from .whoosh_backend import WhooshBackend
 
 log = logging.getLogger(__name__)
-REPORT_SUFFIXES = {".txt", ".text"}
 # jieba_route's tables take 0.2 s to make and segment twice as fast as jieba: worth it from about a megabyte of
 # text (jieba ≈ 1.7 s); one new report or a few are segmented by jieba itself (the same words)
 ROUTE_TABLES_FROM = 1 << 20
+
+Task = tuple[Path, Overrides | None, str | None, str]  # (file, overrides, digest indexed now, problem)
 
 
 @dataclass
@@ -42,31 +42,23 @@ class IndexSummary:
         """True when files were given but none could be indexed."""
         return not self.reports and not self.unchanged and bool(self.skipped)
 
-
-def find_report_files(paths: list[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Expand folders into their report files (sorted); name paths that do not exist."""
-    files: list[Path] = []
-    missing: list[tuple[str, str]] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES and not p.name.startswith(".")
-            )
-        elif path.is_file():
-            files.append(path)
+    def count(self, path: str, paragraphs: int, reason: str) -> None:
+        """Count one file's outcome."""
+        if reason == "unchanged":
+            self.unchanged += 1
+        elif reason:
+            self.skipped.append((path, reason))
         else:
-            missing.append((str(path), "no such file or folder"))
-    return files, missing
+            self.reports += 1
+            self.paragraphs += paragraphs
 
 
-# -- worker side ---------------------------------------------------------------------------------------
+# -- in the engine's workers (forked: they inherit the taxonomy and jieba's tables) -----------------------
 
 _worker_taxonomy: Taxonomy | None = None
 
 
-def _start_worker(instance: Instance, taxonomy: Taxonomy, files: list[Path]) -> None:
+def _prepare_workers(instance: Instance, taxonomy: Taxonomy, files: list[Path]) -> None:
     global _worker_taxonomy
     instance.start()
     if _total_bytes(files) >= ROUTE_TABLES_FROM:
@@ -74,8 +66,8 @@ def _start_worker(instance: Instance, taxonomy: Taxonomy, files: list[Path]) -> 
     _worker_taxonomy = taxonomy
 
 
-def _prepare(task: tuple[Path, Overrides | None, str | None, str]) -> tuple[str, list[dict] | None, str]:
-    """Read one file into analysed documents; (path, docs, "") or (path, None, reason/"unchanged")."""
+def _read(task: Task) -> tuple[str, Report | None, str]:
+    """Read one file into a report: (path, report, "") or (path, None, reason or "unchanged")."""
     path, overrides, known_digest, problem = task
     assert _worker_taxonomy is not None
     if problem:
@@ -86,7 +78,7 @@ def _prepare(task: tuple[Path, Overrides | None, str | None, str]) -> tuple[str,
         return str(path), None, exc.reason
     if known_digest == report_digest(report):
         return str(path), None, "unchanged"
-    return str(path), report_documents(report), ""
+    return str(path), report, ""
 
 
 def _total_bytes(files: list[Path]) -> int:
@@ -99,10 +91,10 @@ def _total_bytes(files: list[Path]) -> int:
     return total
 
 
-# -- writer side ---------------------------------------------------------------------------------------
+# -- in this process -------------------------------------------------------------------------------------
 
 
-def _tasks(files: list[Path], digests: dict[str, str]) -> Iterator[tuple[Path, Overrides | None, str | None, str]]:
+def _tasks(files: list[Path], digests: dict[str, str]) -> Iterator[Task]:
     manifests: dict[Path, dict[str, Overrides]] = {}
     for path in files:
         folder = path.parent
@@ -124,57 +116,38 @@ def index_files(
 ) -> IndexSummary:
     """Index report files and folders into the instance's index; a rebuild is built aside and swapped in."""
     instance.start()
-    backend = WhooshBackend(instance.home)
+    backend = open_backend(instance)
     files, missing = find_report_files(paths)
     summary = IndexSummary(skipped=list(missing))
-    folder = backend.create_aside() if rebuild else None
-    if not rebuild:
-        backend.ensure()
-        backend.check_schema()
-    digests = {} if rebuild else backend.digests(report_id(f) for f in files)
     taxonomy = instance.taxonomy()
-    workers = workers or min(2, os.cpu_count() or 1)
-
-    def count(path: str, documents: int, reason: str) -> None:
-        if reason == "unchanged":
-            summary.unchanged += 1
-        elif reason:
-            summary.skipped.append((path, reason))
-        else:
-            summary.reports += 1
-            summary.paragraphs += documents
-
-    def documents(results: Iterator) -> Iterator[list[dict]]:
-        for path, docs, reason in progress(results, len(files)) if progress else results:
-            count(path, len(docs or ()), reason)
-            if docs:
-                yield docs
-
+    workers = max(1, min(workers or min(2, os.cpu_count() or 1), len(files)))
+    aside = backend.begin_rebuild() if rebuild else None
     try:
-        _start_worker(instance, taxonomy, files)
-        if workers > 1 and len(files) > 1:
-            target = folder or backend.link.resolve()
-            done = write_parallel(target, _tasks(files, digests), _prepare, min(workers, len(files)))
-            for path, n, reason in progress(done, len(files)) if progress else done:
-                count(path, n, reason)
-        else:
-            backend.write(documents(map(_prepare, _tasks(files, digests))), folder=folder)
+        digests = {} if aside else backend.digests(report_id(f) for f in files)
+        _prepare_workers(instance, taxonomy, files)
+        outcomes = backend.index(_tasks(files, digests), _read, workers, into=aside)
+        for path, paragraphs, reason in progress(outcomes, len(files)) if progress else outcomes:
+            summary.count(path, paragraphs, reason)
     except BaseException:
-        if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
+        if aside is not None:
+            backend.abandon_rebuild(aside)
         raise
-    if folder is not None:
-        backend.swap_in(folder)
+    finally:
+        backend.close()
+    if aside is not None:
+        backend.finish_rebuild(aside)
     return summary
 
 
 def remove_reports(instance: Instance, targets: list[str]) -> int:
     """Delete reports from the index, given by report id or by the path they were indexed from."""
-    backend = WhooshBackend(instance.home)
-    ids = {t if "#" not in t else t.split("#")[0] for t in targets}
-    ids |= {report_id(Path(t)) for t in targets}
-    known = set(backend.digests(ids))
-    to_delete = sorted(ids & known)
-    if to_delete:
-        backend.write([], delete=to_delete)
-    return len(to_delete)
+    backend = open_backend(instance)
+    try:
+        ids = {t if "#" not in t else t.split("#")[0] for t in targets}
+        ids |= {report_id(Path(t)) for t in targets}
+        to_delete = sorted(ids & set(backend.digests(ids)))
+        if to_delete:
+            backend.remove(to_delete)
+        return len(to_delete)
+    finally:
+        backend.close()

@@ -28,3 +28,13 @@ class IndexBusy(Exception):
 
 class IndexOutdated(Exception):
     """The index was built by an older govsearch whose schema lacks fields this one writes."""
+
+
+class ConfigFileError(ValueError):
+    """A line of one of the user's editable files (synonyms.txt, topics.txt, dictionary.txt) that cannot be read;
+    the message names the file and the line."""
+
+    def __init__(self, path: Path | str, line: int, problem: str) -> None:
+        super().__init__(f"{path}, line {line}: {problem}")
+        self.path = str(path)
+        self.line = line

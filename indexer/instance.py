@@ -1,4 +1,4 @@
-"""The instance folder (`--home`, GOVSEARCH_HOME): index, jieba cache, user dictionary and taxonomy."""
+"""The instance folder (`--home`, GOVSEARCH_HOME): index, jieba cache, user dictionary, taxonomy; and its engine."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from analyzers import load_jieba
 
-from .topics import DEFAULT_TAXONOMY, Taxonomy, load_taxonomy
+from .ingest.topics import DEFAULT_TAXONOMY, Taxonomy, load_taxonomy
 
 BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -17,6 +17,7 @@ class Instance:
     """Where one govsearch installation keeps its files."""
 
     home: Path
+    engine: str = "whoosh"  # the search engine behind the index (see indexer/engine/)
 
     @property
     def cache_dir(self) -> Path:

@@ -7,9 +7,9 @@ from pathlib import Path
 from flask import Flask
 from flask_wtf import CSRFProtect
 
-from indexer import Instance, WhooshBackend
+from indexer import Instance, open_backend, region_line
 
-from . import settings
+from . import errors, settings
 from .saved_store import SavedStore
 
 csrf = CSRFProtect()
@@ -21,12 +21,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(settings.load(config))
     app.json.ensure_ascii = False  # the API speaks Chinese; keep it readable
     app.config.setdefault("SECRET_KEY", None)
-    instance = Instance(Path(app.config["HOME"])).start()  # loads jieba now, not on the first request
+    instance = Instance(Path(app.config["HOME"]), engine=app.config["ENGINE"]).start()  # jieba loads now
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _secret_key(instance.home)
-    app.extensions["govsearch"] = WhooshBackend(instance.home)
+    app.extensions["govsearch"] = open_backend(instance)
     app.extensions["govsearch.saved"] = SavedStore(instance.saved_db)
     csrf.init_app(app)
+    errors.register(app)
+    app.add_template_filter(region_line)
 
     from .api import api
     from .pages import pages

@@ -11,23 +11,21 @@ import click
 from indexer import (
     BUNDLED_CORPUS,
     FACETS,
+    SECTION_SEPARATOR,
     SORTS,
-    IndexBusy,
-    IndexOutdated,
-    QueryError,
     SearchRequest,
-    TaxonomyError,
-    WhooshBackend,
     index_files,
+    open_backend,
+    region_line,
     remove_reports,
 )
 
 from . import settings
-from .cli_common import backend_of, echo_explain, echo_hit, home_option, instance_of, progress_bar
+from .cli_common import Group, backend_of, echo_explain, echo_hit, home_option, instance_of, progress_bar
 from .saved_cli import saved_group
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """政府报告全文检索: search Chinese government reports paragraph by paragraph."""
 
@@ -40,13 +38,7 @@ def index_command(paths: tuple[Path, ...], rebuild: bool, home: str) -> None:
     """Index report files and folders (default: the bundled corpus)."""
     instance = instance_of(home)
     targets = list(paths) or [BUNDLED_CORPUS]
-
-    try:
-        summary = index_files(instance, targets, rebuild=rebuild, progress=progress_bar)
-    except (IndexBusy, IndexOutdated) as exc:
-        raise click.ClickException(f"{exc}.") from exc
-    except TaxonomyError as exc:
-        raise click.ClickException(f"{exc}. Fix that line of the taxonomy file and run again.") from exc
+    summary = index_files(instance, targets, rebuild=rebuild, progress=progress_bar)
     click.echo(
         f"indexed {summary.reports} reports ({summary.paragraphs:,} paragraphs); "
         f"{summary.unchanged} unchanged; skipped {len(summary.skipped)}" + (":" if summary.skipped else "")
@@ -62,10 +54,7 @@ def index_command(paths: tuple[Path, ...], rebuild: bool, home: str) -> None:
 @home_option
 def remove_command(targets: tuple[str, ...], home: str) -> None:
     """Remove reports from the index, by report id or by the path they were indexed from."""
-    try:
-        removed = remove_reports(instance_of(home), list(targets))
-    except IndexBusy as exc:
-        raise click.ClickException(f"{exc}.") from exc
+    removed = remove_reports(instance_of(home), list(targets))
     click.echo(f"removed {removed} report(s)")
     if not removed:
         raise click.ClickException("no such report in the index. `govsearch reports` lists report ids.")
@@ -90,10 +79,7 @@ def search_command(query, region, year, topic, sort, limit, page, as_json, expla
     """Search paragraphs: words (AND), OR, -word, "phrase", (groups), region:/year:/topic: filters."""
     backend = backend_of(home)
     request = SearchRequest(query, _filters(region, year, topic), page=page, page_size=limit, sort=sort)
-    try:
-        result = backend.search(request)
-    except QueryError as exc:
-        raise click.ClickException(f"{exc}\nSee `govsearch search --help` for the query syntax.") from exc
+    result = backend.search(request)
     if explain:
         echo_explain(result.explain, err=as_json)
     if as_json:
@@ -121,23 +107,12 @@ def search_command(query, region, year, topic, sort, limit, page, as_json, expla
 @home_option
 def reports_command(as_json: bool, home: str) -> None:
     """List the indexed reports with their metadata."""
-    for doc in backend_of(home).reports():
-        record = {
-            "id": doc["report_id"],
-            "title": doc["report_title"],
-            "source": doc["source"],
-            "org": doc["org"],
-            "date": doc["date"],
-            "region": doc["region_path"],
-            "year": int(doc["year"]) if doc.get("year") else None,
-            "paragraphs": doc["paragraphs"],
-        }
+    for report in backend_of(home).reports():
         if as_json:
-            click.echo(json.dumps(record, ensure_ascii=False))
+            click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
         else:
-            region = " › ".join(record["region"]) or "地区不详"
             click.echo(
-                f"{record['id']}\t{record['year'] or '—'}\t{region}\t{record['title']} ({record['paragraphs']}段)"
+                f"{report.id}\t{report.year or '—'}\t{region_line(report.region)}\t{report.title} ({report.paragraphs}段)"
             )
 
 
@@ -164,15 +139,13 @@ def show_command(paragraph_id: str, context: int, home: str) -> None:
         raise click.ClickException(
             f"no paragraph {paragraph_id!r}. Ids look like REPORT#12; `govsearch search` prints them."
         )
-    place = " › ".join(found["region_path"])
-    click.echo(f"{found['report_title']}\n{place} · {found.get('year', '')} · {found['org']} {found['date']}")
-    click.echo(f"{found['source']}\n")
-    number = found["number"]
-    for para in backend.report_paragraphs(found["report_id"]):
-        if abs(para["number"] - number) <= context:
-            marker = "▶" if para["number"] == number else " "
-            section = " › ".join(para.get("section_path", []))
-            click.echo(f"{marker} [{para['number']}] {section}\n  {para['text']}\n")
+    report = found.report
+    click.echo(f"{report.title}\n{region_line(report.region)} · {report.year or ''} · {report.org} {report.date}")
+    click.echo(f"{report.source}\n")
+    for para in backend.report_paragraphs(report.id):
+        if abs(para.number - found.number) <= context:
+            marker = "▶" if para.number == found.number else " "
+            click.echo(f"{marker} [{para.number}] {SECTION_SEPARATOR.join(para.section)}\n  {para.text}\n")
 
 
 @main.command("serve")
@@ -188,11 +161,11 @@ def serve_command(host: str, port: int, home: str) -> None:
     from . import create_app
 
     instance = instance_of(home)
-    if not WhooshBackend(instance.home).exists():
+    if not open_backend(instance).exists():
         click.echo(f"no index in {home} yet: indexing the bundled corpus ({BUNDLED_CORPUS})")
         summary = index_files(instance, [BUNDLED_CORPUS], progress=progress_bar)
         click.echo(f"indexed {summary.reports} reports ({summary.paragraphs:,} paragraphs)")
-    app = create_app({"HOME": str(instance.home)})
+    app = create_app({"HOME": str(instance.home), "ENGINE": instance.engine})
     click.echo(f"govsearch is serving {instance.home} at http://{host}:{port}/  (Ctrl+C to stop)")
     serve(app, host=host, port=port, threads=8, ident="govsearch")
 

@@ -9,21 +9,49 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from indexer import Hit, Instance, WhooshBackend
+from indexer import (
+    ConfigFileError,
+    Hit,
+    IndexBusy,
+    IndexMissing,
+    IndexOutdated,
+    Instance,
+    QueryError,
+    SearchBackend,
+    open_backend,
+    region_line,
+)
 
 from . import settings
+from .saved_store import SavedError
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 
 
+class Group(click.Group):
+    """A click group that turns govsearch's errors into a message saying what to do, and exit status 1: the one
+    place the CLI translates them."""
+
+    def invoke(self, ctx: click.Context):
+        """Run the command; our errors become `Error: …` lines."""
+        try:
+            return super().invoke(ctx)
+        except QueryError as exc:
+            raise click.ClickException(f"{exc}\nSee `govsearch search --help` for the query syntax.") from exc
+        except ConfigFileError as exc:
+            raise click.ClickException(f"{exc}\nFix that line of the file and run again.") from exc
+        except (IndexBusy, IndexOutdated, IndexMissing, SavedError) as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
 def instance_of(home: str) -> Instance:
-    """The instance folder, created and with jieba loaded."""
-    return Instance(Path(home)).start()
+    """The instance folder, created and with jieba loaded; its engine from the settings (GOVSEARCH_ENGINE)."""
+    return Instance(Path(home), engine=settings.load()["ENGINE"]).start()
 
 
-def backend_of(home: str) -> WhooshBackend:
+def backend_of(home: str) -> SearchBackend:
     """The backend of an instance that has an index; a ClickException when it has none."""
-    backend = WhooshBackend(instance_of(home).home)
+    backend = open_backend(instance_of(home))
     if not backend.exists():
         raise click.ClickException(f"no index in {home}. Run `govsearch index` first.")
     context = click.get_current_context(silent=True)
@@ -54,8 +82,7 @@ home_option = click.option(
 
 def echo_hit(rank: int, hit: Hit, colour: bool) -> None:
     """Print one hit: title, region, year, section, snippet with matches in colour, id and source."""
-    place = " › ".join(hit.region) or "地区不详"
-    click.echo(f"\n{rank:>3}. {hit.title} · {place} · {hit.year or '年份不详'}")
+    click.echo(f"\n{rank:>3}. {hit.title} · {region_line(hit.region)} · {hit.year or '年份不详'}")
     if hit.section:
         click.echo(f"     {hit.section}")
     if hit.missing:

@@ -9,12 +9,10 @@ from dataclasses import replace
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
-from indexer import FACETS, IndexMissing, QueryError, SearchRequest
-from indexer.highlight import mark, match_spans
-from indexer.query import parse_query, positive_texts
+from indexer import FACETS, SearchRequest, region_line
+from indexer.search.highlight import mark, match_spans
 
 from . import params
-from .reports import report_record
 from .saved_pages import store
 from .saved_searches import mark_hits_seen, new_count
 from .saved_store import SavedError, SavedSearch
@@ -44,25 +42,12 @@ def _backend():
 @pages.get("/")
 def search():
     """The search page; with no query, a short introduction and the corpus at a glance."""
-    page_size = current_app.config["PAGE_SIZE"]
-    try:
-        search_request = params.request_from_args(request.args, page_size)
-    except QueryError as exc:
-        return render_template("search.html", error=str(exc), request_=SearchRequest(request.args.get("q", ""))), 400
+    search_request = params.request_from_args(request.args, current_app.config["PAGE_SIZE"])
     if not search_request.query:
-        try:
-            overview = _backend().facet_values()
-        except IndexMissing as exc:
-            return render_template("missing.html", message=str(exc)), 503
-        return render_template("search.html", request_=search_request, overview=overview)
+        return render_template("search.html", request_=search_request, overview=_backend().facet_values())
     saved = _saved_mode(search_request)
     seen = store().seen(saved.id) if saved else set()
-    try:
-        result = _backend().search(search_request, exclude=seen if saved and request.args.get("new") else ())
-    except QueryError as exc:
-        return render_template("search.html", error=str(exc), request_=search_request), 400
-    except IndexMissing as exc:
-        return render_template("missing.html", message=str(exc)), 503
+    result = _backend().search(search_request, exclude=seen if saved and request.args.get("new") else ())
     new_ids: set[str] = set()
     new_left = 0
     if saved:
@@ -106,10 +91,7 @@ def export(fmt: str):
     """All hits of the current search (up to EXPORT_LIMIT) as CSV (Excel-ready UTF-8) or JSON lines."""
     if fmt not in ("csv", "json"):
         abort(404)
-    try:
-        result = _export_result(current_app.config["EXPORT_LIMIT"])
-    except QueryError as exc:
-        return Response(str(exc), status=400, mimetype="text/plain")
+    result = _export_result(current_app.config["EXPORT_LIMIT"])
     hits = [h.to_dict() for h in result.hits]
     name = "govsearch-export"
     if fmt == "json":
@@ -124,7 +106,7 @@ def export(fmt: str):
     for hit in hits:
         writer.writerow(
             [
-                " › ".join(hit[f]) if f == "region" else "、".join(hit[f]) if f in ("topics", "missing") else hit[f]
+                region_line(hit[f]) if f == "region" else "、".join(hit[f]) if f in ("topics", "missing") else hit[f]
                 for f in EXPORT_FIELDS
             ]
         )
@@ -135,24 +117,16 @@ def export(fmt: str):
 
 @pages.get("/reports/<report_id>")
 def report(report_id: str):
-    """A report: metadata, all paragraphs in order, headings as headings, query words highlighted."""
-    try:
-        paragraphs = _backend().report_paragraphs(report_id)
-    except IndexMissing as exc:
-        return render_template("missing.html", message=str(exc)), 503
-    if not paragraphs:
+    """A report: metadata, all paragraphs in order, headings as headings, the query's words highlighted as in
+    its hits (the same words and expansions)."""
+    stored = _backend().report_paragraphs(report_id)
+    if not stored:
         abort(404)
-    record = report_record(paragraphs)
     query = request.args.get("q", "")
-    needles = []
-    if query:
-        try:
-            needles = [t.text for t in positive_texts(parse_query(query))]
-        except QueryError:
-            needles = []
-    for para in record["paragraphs"]:
-        para["html"] = mark(para["text"], match_spans(para["text"], needles))
-    return render_template("report.html", report=record, query=query, back=request.args.get("back", ""))
+    needles = _backend().highlight_words(query) if query else []
+    paragraphs = [p.to_dict() | {"html": mark(p.text, match_spans(p.text, needles))} for p in stored]
+    back = request.args.get("back", "")
+    return render_template("report.html", report=stored[0].report, paragraphs=paragraphs, query=query, back=back)
 
 
 @pages.get("/reports/<report_id>/<int:number>")

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from werkzeug.datastructures import MultiDict
 
 from indexer import FACETS, SORTS, QueryError, SearchRequest
-from indexer.query import And, Text, describe, parse_query
+from indexer.search.query import And, Text, describe, parse_query
 
 
 def request_from_args(args: MultiDict, page_size: int) -> SearchRequest:

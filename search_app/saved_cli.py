@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from indexer import FACETS, SORTS, QueryError, WhooshBackend
+from indexer import FACETS, SORTS, QueryError, SearchBackend
 
 from .cli_common import backend_of, echo_hit, home_option, instance_of
 from .saved_searches import (
@@ -21,7 +21,7 @@ from .saved_searches import (
     save,
     status,
 )
-from .saved_store import SavedError, SavedSearch, SavedStore
+from .saved_store import SavedSearch, SavedStore
 
 filter_options = [
     click.option("--region", multiple=True, help="Region at any level (广东省, 清远市, 清城区); repeat for OR."),
@@ -37,7 +37,7 @@ def with_filters(command):
     return command
 
 
-def _open(home: str) -> tuple[SavedStore, WhooshBackend]:
+def _open(home: str) -> tuple[SavedStore, SearchBackend]:
     backend = backend_of(home)
     return SavedStore(instance_of(home).saved_db), backend
 
@@ -60,10 +60,7 @@ def saved_group() -> None:
 def add_command(name, query, region, year, topic, home) -> None:
     """Save QUERY (with filters) as NAME; the hits it has now count as seen."""
     store, backend = _open(home)
-    try:
-        saved = save(store, backend, name, query, {"region": region, "year": year, "topic": topic})
-    except SavedError as exc:
-        raise click.ClickException(str(exc)) from exc
+    saved = save(store, backend, name, query, {"region": region, "year": year, "topic": topic})
     hits = status(store, backend, saved).total
     click.echo(f"saved “{saved.name}” (id {saved.id}): {_question(saved)} — {hits} hits now, all counted as seen")
 
@@ -79,19 +76,11 @@ def list_command(as_json: bool, home: str) -> None:
         click.echo("no saved searches yet; `govsearch saved add NAME QUERY` saves one")
     for s in statuses:
         if as_json:
-            record = s.saved.to_dict() | {"total": s.total, "new": s.new, "error": s.error}
-            click.echo(json.dumps(record, ensure_ascii=False))
+            click.echo(json.dumps(s.to_dict(), ensure_ascii=False))
         elif s.error:
             click.echo(f"{s.saved.id}\t{s.saved.name}\tcannot run: {s.error}")
         else:
             click.echo(f"{s.saved.id}\t{s.saved.name}\t{s.new} new / {s.total} hits\t{_question(s.saved)}")
-
-
-def _get(store: SavedStore, ref: str) -> SavedSearch:
-    try:
-        return store.get(ref)
-    except SavedError as exc:
-        raise click.ClickException(str(exc)) from exc
 
 
 @saved_group.command("show")
@@ -100,7 +89,7 @@ def _get(store: SavedStore, ref: str) -> SavedSearch:
 def show_command(name: str, home: str) -> None:
     """Show a saved search: its question, counts and feed path."""
     store, backend = _open(home)
-    s = status(store, backend, _get(store, name))
+    s = status(store, backend, store.get(name))
     click.echo(f"name:     {s.saved.name} (id {s.saved.id})")
     click.echo(f"query:    {s.saved.query}")
     for facet, values in s.saved.filters.items():
@@ -121,7 +110,7 @@ def show_command(name: str, home: str) -> None:
 def run_command(name, only_new, sort, limit, page, as_json, home) -> None:
     """Run a saved search like `govsearch search`; new hits are flagged, and what is printed counts as seen."""
     store, backend = _open(home)
-    saved = _get(store, name)
+    saved = store.get(name)
     seen = store.seen(saved.id)
     try:
         result = backend.search(request_of(saved, page, limit, sort), exclude=seen if only_new else ())
@@ -148,10 +137,7 @@ def run_command(name, only_new, sort, limit, page, as_json, home) -> None:
 def rename_command(name: str, new_name: str, home: str) -> None:
     """Rename a saved search."""
     store, _ = _open(home)
-    try:
-        saved = store.update(_get(store, name).id, name=new_name)
-    except SavedError as exc:
-        raise click.ClickException(str(exc)) from exc
+    saved = store.update(store.get(name).id, name=new_name)
     click.echo(f"renamed to “{saved.name}”")
 
 
@@ -164,15 +150,12 @@ def rename_command(name: str, new_name: str, home: str) -> None:
 def edit_command(name, query, region, year, topic, clear_filters, home) -> None:
     """Change a saved search's query or filters; its hits then count as seen."""
     store, backend = _open(home)
-    saved = _get(store, name)
+    saved = store.get(name)
     given = {k: v for k, v in {"region": region, "year": year, "topic": topic}.items() if v}
     if query is None and not given and not clear_filters:
         raise click.UsageError("give --query, --region, --year, --topic or --clear-filters")
     filters = ({} if clear_filters else dict(saved.filters)) | given
-    try:
-        saved = edit(store, backend, saved.id, query=query, filters=filters)
-    except SavedError as exc:
-        raise click.ClickException(str(exc)) from exc
+    saved = edit(store, backend, saved.id, query=query, filters=filters)
     click.echo(f"“{saved.name}” is now: {_question(saved)}")
 
 
@@ -182,7 +165,7 @@ def edit_command(name, query, region, year, topic, clear_filters, home) -> None:
 def rm_command(name: str, home: str) -> None:
     """Delete a saved search."""
     store, _ = _open(home)
-    removed = store.remove(_get(store, name).id)
+    removed = store.remove(store.get(name).id)
     click.echo(f"deleted “{removed.name}”")
 
 
@@ -192,7 +175,7 @@ def rm_command(name: str, home: str) -> None:
 def seen_command(name: str, home: str) -> None:
     """Mark every current hit of a saved search as seen."""
     store, backend = _open(home)
-    saved = _get(store, name)
+    saved = store.get(name)
     click.echo(f"“{saved.name}”: {mark_all_seen(store, backend, saved)} new hits marked seen")
 
 
@@ -248,8 +231,6 @@ def import_command(file, home: str) -> None:
         summary = import_saved(store, backend, json.load(file))
     except json.JSONDecodeError as exc:
         raise click.ClickException(f"{file.name} is not JSON: {exc}") from exc
-    except SavedError as exc:
-        raise click.ClickException(f"{file.name}: {exc}") from exc
     click.echo(f"imported {len(summary.added)}: {'、'.join(summary.added) or 'none'}")
     for name, reason in summary.skipped:
         click.echo(f"  skipped “{name}”: {reason}")

@@ -8,7 +8,7 @@ from html import escape
 
 from feedgen.feed import FeedGenerator
 
-from indexer import FACETS, Hit, SearchResult
+from indexer import FACETS, Hit, SearchResult, region_line
 
 from .saved_store import SavedSearch
 
@@ -41,8 +41,7 @@ def atom_feed(
     for hit in result.hits:
         entry = feed.add_entry(order="append")
         entry.id(f"tag:govsearch,2026:saved/{saved.id}/{hit.key}")
-        place = " › ".join(hit.region) or "地区不详"
-        entry.title(f"{hit.title} · {place} · {hit.year or '年份不详'}")
+        entry.title(f"{hit.title} · {region_line(hit.region)} · {hit.year or '年份不详'}")
         entry.link(href=link_of(hit), rel="alternate")
         entry.updated(_when(hit.added))
         for topic in hit.topics:

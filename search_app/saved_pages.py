@@ -20,7 +20,7 @@ from flask import (
     url_for,
 )
 
-from indexer import FACETS, IndexMissing
+from indexer import FACETS
 
 from . import params
 from .saved_feed import FEED_SIZE, atom_feed
@@ -71,10 +71,7 @@ def _form_page(template_args: dict, error: str, status_code: int = 400):
 @saved_pages.get("")
 def index():
     """Every saved search with its hit count, new hits and links to run, edit, subscribe and delete."""
-    try:
-        statuses = [status(store(), _backend(), s) for s in store().all()]
-    except IndexMissing as exc:
-        return render_template("missing.html", message=str(exc)), 503
+    statuses = [status(store(), _backend(), s) for s in store().all()]
     return render_template("saved.html", statuses=statuses, facets=FACETS, results_url=results_url)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from indexer import FACETS, Hit, QueryError, SearchRequest, SearchResult, WhooshBackend
+from indexer import FACETS, Hit, QueryError, SearchBackend, SearchRequest, SearchResult
 
 from .saved_store import SavedError, SavedSearch, SavedStore, clean_name
 
@@ -24,6 +24,10 @@ class SavedStatus:
     total: int = 0
     new: int = 0
     error: str = ""
+
+    def to_dict(self) -> dict:
+        """The saved search with its counts, as plain JSON-ready data."""
+        return self.saved.to_dict() | {"total": self.total, "new": self.new, "error": self.error}
 
 
 @dataclass
@@ -53,7 +57,7 @@ def clean_filters(filters: dict) -> dict[str, tuple[str, ...]]:
     return cleaned
 
 
-def _checked(backend: WhooshBackend, query: str, filters: dict) -> tuple[str, dict[str, tuple[str, ...]], set[str]]:
+def _checked(backend: SearchBackend, query: str, filters: dict) -> tuple[str, dict[str, tuple[str, ...]], set[str]]:
     """Validate a question against the index: (query, filters, passage keys of its hits now)."""
     query = (query or "").strip()
     if not query:
@@ -66,7 +70,7 @@ def _checked(backend: WhooshBackend, query: str, filters: dict) -> tuple[str, di
     return query, filters, keys
 
 
-def save(store: SavedStore, backend: WhooshBackend, name: str, query: str, filters: dict) -> SavedSearch:
+def save(store: SavedStore, backend: SearchBackend, name: str, query: str, filters: dict) -> SavedSearch:
     """Save a question under a name; the hits it has now count as seen."""
     name = clean_name(name)
     query, filters, keys = _checked(backend, query, filters)
@@ -75,7 +79,7 @@ def save(store: SavedStore, backend: WhooshBackend, name: str, query: str, filte
 
 def edit(
     store: SavedStore,
-    backend: WhooshBackend,
+    backend: SearchBackend,
     ref: str | int,
     name: str | None = None,
     query: str | None = None,
@@ -91,12 +95,12 @@ def edit(
     return store.update(current.id, name=name, query=query, filters=filters, seen=keys)
 
 
-def new_count(backend: WhooshBackend, saved: SavedSearch, seen: set[str]) -> int:
+def new_count(backend: SearchBackend, saved: SavedSearch, seen: set[str]) -> int:
     """How many hits of a saved search are not among `seen`."""
     return backend.search(request_of(saved, page_size=1), exclude=seen).total
 
 
-def status(store: SavedStore, backend: WhooshBackend, saved: SavedSearch) -> SavedStatus:
+def status(store: SavedStore, backend: SearchBackend, saved: SavedSearch) -> SavedStatus:
     """How many hits a saved search has now, and how many of them are new."""
     try:
         total = backend.search(request_of(saved, page_size=1)).total
@@ -107,7 +111,7 @@ def status(store: SavedStore, backend: WhooshBackend, saved: SavedSearch) -> Sav
 
 
 def new_hits(
-    store: SavedStore, backend: WhooshBackend, saved: SavedSearch, limit: int = CHECK_LIMIT, sort: str = "relevance"
+    store: SavedStore, backend: SearchBackend, saved: SavedSearch, limit: int = CHECK_LIMIT, sort: str = "relevance"
 ) -> SearchResult:
     """The hits of a saved search its owner has not seen, best first (up to `limit`)."""
     return backend.search(request_of(saved, page_size=limit, sort=sort), exclude=store.seen(saved.id))
@@ -118,12 +122,12 @@ def mark_hits_seen(store: SavedStore, saved: SavedSearch, hits: list[Hit]) -> in
     return store.mark_seen(saved.id, [h.key for h in hits])
 
 
-def mark_all_seen(store: SavedStore, backend: WhooshBackend, saved: SavedSearch) -> int:
+def mark_all_seen(store: SavedStore, backend: SearchBackend, saved: SavedSearch) -> int:
     """Mark every current hit of a saved search seen; return how many were new."""
     return store.mark_seen(saved.id, backend.passage_keys(request_of(saved)))
 
 
-def import_saved(store: SavedStore, backend: WhooshBackend, data: dict) -> ImportSummary:
+def import_saved(store: SavedStore, backend: SearchBackend, data: dict) -> ImportSummary:
     """Add the saved searches of an export; a name already present is skipped and reported, never overwritten."""
     if not isinstance(data, dict) or not isinstance(data.get("saved"), list):
         raise SavedError("not a govsearch saved-search export (expected a JSON object with a “saved” list)")

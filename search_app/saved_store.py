@@ -30,7 +30,7 @@ MIGRATIONS = [
     );
     CREATE TABLE seen (
         search_id INTEGER NOT NULL REFERENCES saved_search(id) ON DELETE CASCADE,
-        passage TEXT NOT NULL,  -- passage key of a hit (indexer.results.passage_key)
+        passage TEXT NOT NULL,  -- passage key of a hit (indexer.records.passage_key)
         seen_at TEXT NOT NULL,
         PRIMARY KEY (search_id, passage)
     ) WITHOUT ROWID;

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from indexer import BUNDLED_CORPUS, Instance, SearchRequest, WhooshBackend, index_files, remove_reports, segment_writer
-
-from .conftest import write_report
+from indexer import BUNDLED_CORPUS, Instance, SearchRequest, index_files, open_backend, remove_reports
+from indexer.engine.whoosh import segment_writer
 
 QUERIES = [
     "调解",
@@ -35,7 +34,7 @@ def outcome(backend, query):
 
 
 @pytest.fixture
-def changed_home(seed_copy, tmp_path):
+def changed_home(seed_copy, tmp_path, write_report):
     """The seed index after an incremental add and a removal (deletions), its sidecars deleted: the searcher
     builds them again from whoosh's postings, as for a segment whoosh merged."""
     extra = write_report(
@@ -44,8 +43,8 @@ def changed_home(seed_copy, tmp_path):
         "清远市清城区司法局2025年工作总结\n一、人民调解\n全年调解纠纷300件，法律援助案件50件，12348热线接听1000次。\n",
     )
     index_files(Instance(seed_copy), [extra])
-    backend = WhooshBackend(seed_copy)
-    removed = backend.reports()[0]["report_id"]
+    backend = open_backend(Instance(seed_copy))
+    removed = backend.reports()[0].id
     backend.close()
     assert remove_reports(Instance(seed_copy), [removed]) == 1
     sidecars = list((seed_copy / "index").resolve().glob("*.gsc.*"))
@@ -56,22 +55,18 @@ def changed_home(seed_copy, tmp_path):
 
 
 @pytest.mark.parametrize("home_fixture", ["seed_copy", "changed_home"])
-def test_accelerated_matching_equals_whoosh_phrase_matching(home_fixture, request):
+def test_accelerated_matching_equals_whoosh_phrase_matching(home_fixture, request, backend_of):
     home = request.getfixturevalue(home_fixture)
-    fast, plain = WhooshBackend(home), WhooshBackend(home, accelerated=False)
-    try:
-        for query in QUERIES:
-            assert outcome(fast, query) == outcome(plain, query), query
-    finally:
-        fast.close()
-        plain.close()
+    fast, plain = backend_of(home), backend_of(home, accelerated=False)
+    for query in QUERIES:
+        assert outcome(fast, query) == outcome(plain, query), query
 
 
 def sidecars_match_segments(home) -> bool:
-    backend = WhooshBackend(home)
+    backend = open_backend(Instance(home))
     try:
         backend.search(SearchRequest("调解"))  # opens the searcher: a segment without a sidecar gets one
-        folder = backend.link.resolve()
+        folder = (home / "index").resolve()
         segments = {p.name.split(".")[0] for p in folder.glob("*.seg")}
         sidecars = {p.name.split(".")[0] for p in folder.glob("*.gsc.*")}
         return bool(segments) and sidecars == segments
@@ -79,7 +74,7 @@ def sidecars_match_segments(home) -> bool:
         backend.close()
 
 
-def test_each_segment_gets_its_sidecar_and_loses_it_with_the_segment(seed_copy, tmp_path):
+def test_each_segment_gets_its_sidecar_and_loses_it_with_the_segment(seed_copy, tmp_path, write_report):
     assert sidecars_match_segments(seed_copy)
     for n in range(4):  # small commits: whoosh merges small segments, and their sidecars go with them
         path = write_report(tmp_path / "r", f"y{n}.txt", f"某某县202{n}年工作总结\n调解纠纷{n}件。\n")
@@ -87,17 +82,15 @@ def test_each_segment_gets_its_sidecar_and_loses_it_with_the_segment(seed_copy, 
         assert sidecars_match_segments(seed_copy)
 
 
-def test_an_index_written_as_many_segments_finds_what_one_written_as_two_finds(seed_home, tmp_path, monkeypatch):
+def test_an_index_written_as_many_segments_finds_what_one_written_as_two_finds(
+    seed_home, tmp_path, monkeypatch, backend_of
+):
     monkeypatch.setattr(segment_writer, "SEGMENT_TOKENS", 5_000)  # each worker starts a new segment every report or so
     many = tmp_path / "many"
     index_files(Instance(many), [BUNDLED_CORPUS], workers=2)
     assert len(list((many / "index").resolve().glob("*.seg"))) > 2
-    small, reference = WhooshBackend(many), WhooshBackend(seed_home)
-    try:
-        for query in QUERIES:
-            assert outcome(small, query)[:2] == outcome(reference, query)[:2], query  # totals, partials
-            assert sorted(outcome(small, query)[2]) == sorted(outcome(reference, query)[2]), query  # same hits
-            assert outcome(small, query)[3:] == outcome(reference, query)[3:], query  # facets, years
-    finally:
-        small.close()
-        reference.close()
+    small, reference = backend_of(many), backend_of(seed_home)
+    for query in QUERIES:
+        assert outcome(small, query)[:2] == outcome(reference, query)[:2], query  # totals, partials
+        assert sorted(outcome(small, query)[2]) == sorted(outcome(reference, query)[2]), query  # same hits
+        assert outcome(small, query)[3:] == outcome(reference, query)[3:], query  # facets, years

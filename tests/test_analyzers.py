@@ -13,9 +13,7 @@ from whoosh.query import Phrase
 
 from analyzers import CharAnalyzer, WordAnalyzer, char_tokens, fold, word_tokens, words
 from indexer import BUNDLED_CORPUS, SearchRequest, load_taxonomy, read_report
-from indexer.highlight import match_spans
-
-from .conftest import jieba_disagreements
+from indexer.search.highlight import match_spans
 
 PARAGRAPHS = {
     "p1": "政府工作报告提出，坚持和发展新时代“枫桥经验”，推进法治政府建设。",
@@ -29,14 +27,14 @@ PARAGRAPHS = {
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
     """A small on-disk index of the paragraphs above with the full govsearch pipeline."""
-    from indexer import Instance, WhooshBackend, index_files
+    from indexer import Instance, index_files, open_backend
 
     folder = tmp_path_factory.mktemp("analyzer-corpus")
     for name, text in PARAGRAPHS.items():
         (folder / f"{name}.txt").write_text(f"司法局{name}测试报告\n{text}\n", encoding="utf-8")
     home = tmp_path_factory.mktemp("analyzer-home")
     index_files(Instance(home), [folder])
-    backend = WhooshBackend(home)
+    backend = open_backend(Instance(home))
     yield backend
     backend.close()
 
@@ -102,12 +100,12 @@ def test_full_width_and_traditional_queries_fold(index, query, expected):
 
 
 def test_traditional_text_in_documents_is_found_by_simplified_queries(tmp_path):
-    from indexer import Instance, WhooshBackend, index_files
+    from indexer import Instance, index_files, open_backend
 
     (tmp_path / "c").mkdir()
     (tmp_path / "c" / "t.txt").write_text("某縣政府工作報告\n推進鄉村振興，加強人民調解。\n", encoding="utf-8")
     index_files(Instance(tmp_path / "h"), [tmp_path / "c"])
-    backend = WhooshBackend(tmp_path / "h")
+    backend = open_backend(Instance(tmp_path / "h"))
     assert found(backend, "乡村振兴") == {"t"}
     assert found(backend, "调解") == {"t"}
     hit = backend.search(SearchRequest("调解")).hits[0]
@@ -128,7 +126,7 @@ def test_highlights_mark_exactly_the_matched_characters():
 
 
 def test_highlight_html_escapes_the_text(index, tmp_path):
-    from indexer.highlight import mark
+    from indexer.search.highlight import mark
 
     assert mark("<script>调解</script>", [(8, 10)]) == "&lt;script&gt;<mark>调解</mark>&lt;/script&gt;"
 
@@ -164,20 +162,20 @@ def test_jieba_prints_nothing_and_caches_in_the_instance_folder(tmp_path):
     assert (tmp_path / "cache" / "jieba.cache").is_file()
 
 
-def test_words_are_exactly_jiebas_over_the_sample_corpus():
+def test_words_are_exactly_jiebas_over_the_sample_corpus(jieba_disagreements):
     taxonomy = load_taxonomy()
     reports = [read_report(path, taxonomy) for path in sorted(BUNDLED_CORPUS.glob("*.txt"))]
     texts = [p.text for r in reports for p in r.paragraphs] + [r.title for r in reports]
     assert jieba_disagreements(texts) == []
 
 
-def test_equally_likely_routes_are_broken_as_jieba_breaks_them():
+def test_equally_likely_routes_are_broken_as_jieba_breaks_them(jieba_disagreements):
     # the one run in 418,000 of the work reports and laws where two routes score exactly the same
     assert jieba_disagreements(["更加注重盯紧盯实"]) == []
     assert words("盯紧盯实") == ["盯紧", "盯实"]
 
 
-def test_runs_jieba_does_not_treat_as_chinese_are_left_to_jieba():
+def test_runs_jieba_does_not_treat_as_chinese_are_left_to_jieba(jieba_disagreements):
     # 㐀 (CJK extension A) is outside jieba's 一-鿕: jieba splits the run there, and so do we
     assert jieba_disagreements(["法治政府㐀建设", "鿯鿰人民调解", "法律援助"]) == []
     assert "法治政府" in words("法治政府㐀建设")

@@ -5,22 +5,21 @@ from __future__ import annotations
 import pytest
 from whoosh import index as whoosh_index
 
-from indexer import IndexBusy, SearchRequest, WhooshBackend, index_files, remove_reports
-
-from .conftest import write_report
+from indexer import IndexBusy, SearchRequest, index_files, open_backend, remove_reports
+from indexer.engine.whoosh.location import IndexLocation
 
 REPORT = "某某县司法局2021年工作总结\n一、主要工作\n全县人民调解纠纷100件。\n二、下一步\n继续推进法律援助。\n"
 
 
 def hits(home, query):
-    backend = WhooshBackend(home.home)
+    backend = open_backend(home)
     try:
         return [h.id for h in backend.search(SearchRequest(query, page_size=100)).hits]
     finally:
         backend.close()
 
 
-def test_reindexing_the_same_reports_is_idempotent(home, tmp_path):
+def test_reindexing_the_same_reports_is_idempotent(home, tmp_path, write_report):
     folder = tmp_path / "c"
     write_report(folder, "a.txt", REPORT)
     first = index_files(home, [folder])
@@ -29,7 +28,7 @@ def test_reindexing_the_same_reports_is_idempotent(home, tmp_path):
     assert len(hits(home, "调解")) == 1
 
 
-def test_a_changed_report_replaces_its_paragraphs(home, tmp_path):
+def test_a_changed_report_replaces_its_paragraphs(home, tmp_path, write_report):
     folder = tmp_path / "c"
     path = write_report(folder, "a.txt", REPORT)
     index_files(home, [folder])
@@ -38,7 +37,7 @@ def test_a_changed_report_replaces_its_paragraphs(home, tmp_path):
     assert hits(home, "调解") == [] and len(hits(home, "公证")) == 1
 
 
-def test_a_removed_report_can_be_deleted(home, tmp_path):
+def test_a_removed_report_can_be_deleted(home, tmp_path, write_report):
     folder = tmp_path / "c"
     path = write_report(folder, "a.txt", REPORT)
     write_report(folder, "b.txt", REPORT.replace("某某县", "另一县"))
@@ -47,7 +46,7 @@ def test_a_removed_report_can_be_deleted(home, tmp_path):
     assert len(hits(home, "调解")) == 1
 
 
-def test_bad_files_are_skipped_and_reported_while_the_rest_is_indexed(home, tmp_path):
+def test_bad_files_are_skipped_and_reported_while_the_rest_is_indexed(home, tmp_path, write_report):
     folder = tmp_path / "c"
     write_report(folder, "good.txt", REPORT)
     (folder / "empty.txt").write_bytes(b"")
@@ -58,11 +57,11 @@ def test_bad_files_are_skipped_and_reported_while_the_rest_is_indexed(home, tmp_
     assert not summary.failed
 
 
-def test_a_rebuild_is_built_aside_and_swapped_in(home, tmp_path):
+def test_a_rebuild_is_built_aside_and_swapped_in(home, tmp_path, write_report):
     folder = tmp_path / "c"
     write_report(folder, "a.txt", REPORT)
     index_files(home, [folder])
-    backend = WhooshBackend(home.home)
+    backend = open_backend(home)
     before = backend.search(SearchRequest("调解")).total
     write_report(folder, "b.txt", REPORT.replace("某某县", "另一县"))
     index_files(home, [folder], rebuild=True)
@@ -71,23 +70,23 @@ def test_a_rebuild_is_built_aside_and_swapped_in(home, tmp_path):
     backend.close()
 
 
-def test_a_failed_rebuild_leaves_the_old_index_untouched(home, tmp_path, monkeypatch):
+def test_a_failed_rebuild_leaves_the_old_index_untouched(home, tmp_path, monkeypatch, write_report):
     folder = tmp_path / "c"
     write_report(folder, "a.txt", REPORT)
     index_files(home, [folder])
-    import indexer.build
+    from indexer.engine.whoosh import parallel
 
     def broken(report):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(indexer.build, "report_documents", broken)
+    monkeypatch.setattr(parallel, "report_documents", broken)
     with pytest.raises(KeyboardInterrupt):
         index_files(home, [folder], rebuild=True, workers=1)
     assert len(hits(home, "调解")) == 1
     assert len(list((home.home / "indexes").iterdir())) == 1
 
 
-def test_a_second_writer_is_told_another_is_writing(home, tmp_path):
+def test_a_second_writer_is_told_another_is_writing(home, tmp_path, write_report):
     folder = tmp_path / "c"
     write_report(folder, "a.txt", REPORT)
     index_files(home, [folder])
@@ -99,18 +98,17 @@ def test_a_second_writer_is_told_another_is_writing(home, tmp_path):
         writer.cancel()
 
 
-def test_an_index_from_an_older_schema_asks_for_a_rebuild(home, tmp_path):
+def test_an_index_from_an_older_schema_asks_for_a_rebuild(home, tmp_path, write_report):
     from whoosh import index as whoosh_index
     from whoosh.fields import ID, Schema
 
     from indexer import IndexOutdated
 
-    backend = WhooshBackend(home.home)
     home.home.mkdir(parents=True)
     folder = home.home / "indexes" / "old"
     folder.mkdir(parents=True)
     whoosh_index.create_in(folder, Schema(id=ID(stored=True, unique=True), report_id=ID(stored=True)))
-    backend.swap_in(folder)
+    IndexLocation(home.home).swap_in(folder)
     report = write_report(tmp_path / "c", "a.txt", REPORT)
     with pytest.raises(IndexOutdated, match="govsearch index --rebuild"):
         index_files(home, [report])
@@ -118,11 +116,13 @@ def test_an_index_from_an_older_schema_asks_for_a_rebuild(home, tmp_path):
     assert len(hits(home, "调解")) == 1
 
 
-def test_an_index_whose_paragraph_ids_are_indexed_terms_still_takes_reports_and_finds_paragraphs(home, tmp_path):
+def test_an_index_whose_paragraph_ids_are_indexed_terms_still_takes_reports_and_finds_paragraphs(
+    home, tmp_path, write_report
+):
     # indexes built before paragraph ids became stored-only have `id` as an indexed field
     from whoosh.fields import ID
 
-    from indexer.schema import make_schema
+    from indexer.engine.whoosh.schema import make_schema
 
     schema = make_schema()
     schema.remove("id")
@@ -131,12 +131,12 @@ def test_an_index_whose_paragraph_ids_are_indexed_terms_still_takes_reports_and_
     folder = home.home / "indexes" / "before"
     folder.mkdir(parents=True)
     whoosh_index.create_in(folder, schema)
-    WhooshBackend(home.home).swap_in(folder)
+    IndexLocation(home.home).swap_in(folder)
     path = write_report(tmp_path / "c", "a.txt", REPORT)
     assert index_files(home, [path]).reports == 1
     assert index_files(home, [path]).unchanged == 1  # the digest is found through the report's first paragraph
-    backend = WhooshBackend(home.home)
+    backend = open_backend(home)
     (found,) = hits(home, "调解")
-    assert "人民调解" in backend.paragraph(found)["text"]
+    assert "人民调解" in backend.paragraph(found).text
     assert backend.paragraph(found.replace("#", "#9")) is None and backend.paragraph("no-such#1") is None
     backend.close()

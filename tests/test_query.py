@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indexer import QueryError, parse_query
-from indexer.query import And, Filter, Not, Or, Text
-
-from .conftest import search_ids
+from indexer.search.query import And, Filter, Not, Or, Text
 
 
 @pytest.mark.parametrize(
@@ -55,7 +53,7 @@ def test_malformed_queries_say_what_is_wrong(query, message):
         parse_query(query)
 
 
-def test_or_and_not_change_results(seeds):
+def test_or_and_not_change_results(seeds, search_ids):
     either = set(search_ids(seeds, "公证 OR 仲裁"))
     assert set(search_ids(seeds, "公证")) <= either and set(search_ids(seeds, "仲裁")) <= either
     without = set(search_ids(seeds, "援助 -法律援助"))
@@ -63,12 +61,12 @@ def test_or_and_not_change_results(seeds):
 
 
 @pytest.mark.parametrize("region", ["广东省", "广东", "清远市", "清城区", "广东省/清远市"])
-def test_region_filters_work_at_any_level(seeds, region):
+def test_region_filters_work_at_any_level(seeds, region, search_ids):
     ids = search_ids(seeds, "调解", region=[region])
-    assert ids and all(seeds.paragraph(i)["region_path"][0] == "广东省" for i in ids)
+    assert ids and all(seeds.paragraph(i).report.region[0] == "广东省" for i in ids)
 
 
-def test_filters_in_the_query_equal_filter_options(seeds):
+def test_filters_in_the_query_equal_filter_options(seeds, search_ids):
     assert sorted(search_ids(seeds, "调解 year:2020-2021 region:清城区")) == sorted(
         search_ids(seeds, "调解", year=["2020-2021"], region=["清城区"])
     )
@@ -77,6 +75,6 @@ def test_filters_in_the_query_equal_filter_options(seeds):
 @pytest.mark.parametrize(
     ("filters", "message"), [({"region": ["火星"]}, "unknown region"), ({"topic": ["无此主题"]}, "unknown topic")]
 )
-def test_unknown_filter_values_are_errors(seeds, filters, message):
+def test_unknown_filter_values_are_errors(seeds, filters, message, search_ids):
     with pytest.raises(QueryError, match=message):
         search_ids(seeds, "调解", **filters)

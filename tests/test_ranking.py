@@ -10,17 +10,15 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from indexer import Instance, SearchRequest, WhooshBackend, index_files
+from indexer import Instance, SearchRequest, index_files, open_backend
 from search_app import create_app
 from search_app.cli import main
-
-from .conftest import write_report
 
 FILLER = "全县上下坚持稳中求进工作总基调，统筹发展和安全，各项工作取得新的进展，人民群众获得感不断增强。"
 
 
 @pytest.fixture(scope="module")
-def ranked(tmp_path_factory):
+def ranked(tmp_path_factory, write_report):
     """An instance with small reports, each written to show one ranking behaviour."""
     folder = tmp_path_factory.mktemp("reports")
     reports = {
@@ -41,7 +39,7 @@ def ranked(tmp_path_factory):
     home = tmp_path_factory.mktemp("ranking-home")
     summary = index_files(Instance(home), [folder])
     assert summary.reports == len(reports)
-    backend = WhooshBackend(home)
+    backend = open_backend(Instance(home))
     yield backend
     backend.close()
 

@@ -8,10 +8,8 @@ from pathlib import Path
 import pytest
 
 from indexer import BUNDLED_CORPUS, ReportError, load_taxonomy, read_report
-from indexer.cleaning import clean_text
-from indexer.outline import split_sections
-
-from .conftest import search_ids, write_report
+from indexer.ingest.cleaning import clean_text
+from indexer.ingest.outline import split_sections
 
 TAXONOMY = load_taxonomy()
 SEEDS = {
@@ -67,7 +65,7 @@ def test_the_broken_paragraph_of_the_qingcheng_report_is_whole_again():
 
 
 @pytest.mark.parametrize("chrome", ["验证码", "全部评论", "版权所有", "津ICP备17009684号", "公网安备", "网站标识码"])
-def test_web_chrome_is_not_searchable(seeds, chrome):
+def test_web_chrome_is_not_searchable(seeds, chrome, search_ids):
     assert search_ids(seeds, f'"{chrome}"') == []
 
 
@@ -103,7 +101,7 @@ def test_topics_come_from_text_and_headings():
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16"])
-def test_reports_in_common_encodings_are_decoded(tmp_path, encoding):
+def test_reports_in_common_encodings_are_decoded(tmp_path, encoding, write_report):
     path = write_report(tmp_path, f"r-{encoding}.txt", REPORT, encoding)
     report = read_report(path, TAXONOMY)
     assert report.title == "某某区司法局2021年工作总结"
@@ -121,14 +119,14 @@ def test_empty_and_binary_files_are_refused_with_a_reason(tmp_path):
         read_report(binary, TAXONOMY)
 
 
-def test_a_json_sidecar_overrides_what_the_text_says(tmp_path):
+def test_a_json_sidecar_overrides_what_the_text_says(tmp_path, write_report):
     path = write_report(tmp_path, "r.txt", REPORT)
     Path(str(path) + ".json").write_text(json.dumps({"year": 2020, "region": "广东省-清远市"}), encoding="utf-8")
     report = read_report_with_overrides(path)
     assert (report.year, report.region) == (2020, ("广东省", "清远市"))
 
 
-def test_a_manifest_row_overrides_fields_for_a_folder(tmp_path):
+def test_a_manifest_row_overrides_fields_for_a_folder(tmp_path, write_report):
     path = write_report(tmp_path, "r.txt", REPORT)
     (tmp_path / "MANIFEST.tsv").write_text("file\ttitle\tregion\nr.txt\t自定标题\t上海市 › 普陀区\n", encoding="utf-8")
     report = read_report_with_overrides(path)
@@ -136,12 +134,12 @@ def test_a_manifest_row_overrides_fields_for_a_folder(tmp_path):
 
 
 def read_report_with_overrides(path: Path):
-    from indexer.sidecar import read_manifest, read_overrides
+    from indexer.ingest.overrides import read_manifest, read_overrides
 
     return read_report(path, TAXONOMY, read_overrides(path, read_manifest(path.parent)))
 
 
-def test_a_subscript_the_web_page_set_on_its_own_line_is_joined_back(tmp_path):
+def test_a_subscript_the_web_page_set_on_its_own_line_is_joined_back(tmp_path, write_report):
     text = "某某省2025年政府工作报告\n持续改善空气质量，PM\n\n2.5\n\n年平均浓度降至25微克/立方米。\n\n二、下一步\n"
     report = read_report(write_report(tmp_path, "r.txt", text), TAXONOMY)
     assert [p.text for p in report.paragraphs] == ["持续改善空气质量，PM2.5年平均浓度降至25微克/立方米。"]

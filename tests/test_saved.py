@@ -15,15 +15,6 @@ from indexer import BUNDLED_CORPUS, Instance, index_files
 from search_app.cli import main
 from search_app.saved_store import SCHEMA_VERSION, SavedError, SavedStore
 
-from .conftest import HIT_FIELDS, write_report
-
-NEW_REPORT = """清远市清城区司法局2025年法治政府建设工作总结
-一、社区矫正
-2025年，清城区坚持和发展新时代枫桥经验，社区矫正对象教育帮扶覆盖率达100%。
-二、法律援助
-全年办理法律援助案件300件。
-"""
-
 
 def run(*args, home):
     return CliRunner().invoke(main, [*args, "--home", str(home)])
@@ -35,21 +26,14 @@ def saved_list(home) -> dict[str, dict]:
     return {record["name"]: record for record in map(json.loads, result.output.splitlines())}
 
 
-def add_new_report(home, tmp_path, text=NEW_REPORT, name="qingcheng-2025.txt"):
-    path = write_report(tmp_path / "incoming", name, text)
-    summary = index_files(Instance(home), [path])
-    assert summary.reports == 1
-    return path
-
-
-def test_new_reports_bring_new_hits_until_they_are_marked_seen(seed_copy, tmp_path):
+def test_new_reports_bring_new_hits_until_they_are_marked_seen(seed_copy, tmp_path, hit_fields, add_new_report):
     assert run("saved", "add", "广东矫正", "社区矫正", "--region", "广东省", home=seed_copy).exit_code == 0
     assert run("saved", "add", "调解", "人民调解", home=seed_copy).exit_code == 0
     before = saved_list(seed_copy)
     assert before["广东矫正"]["new"] == 0 and before["广东矫正"]["total"] > 0  # hits at save time count as seen
     assert "广东矫正: nothing new" in run("saved", "check", home=seed_copy).output
 
-    add_new_report(seed_copy, tmp_path)
+    add_new_report(seed_copy)
     after = saved_list(seed_copy)
     assert after["广东矫正"]["new"] == 1 and after["广东矫正"]["total"] == before["广东矫正"]["total"] + 1
     assert after["调解"]["new"] == 0  # the new report says nothing of 人民调解
@@ -58,7 +42,7 @@ def test_new_reports_bring_new_hits_until_they_are_marked_seen(seed_copy, tmp_pa
     assert check.exit_code == 0
     hits = [json.loads(line) for line in check.output.splitlines()]
     assert [h["name"] for h in hits] == ["广东矫正"]
-    assert HIT_FIELDS <= set(hits[0]) and hits[0]["year"] == 2025
+    assert hit_fields <= set(hits[0]) and hits[0]["year"] == 2025
     assert "<mark>社区矫正</mark>" in hits[0]["highlight"]
 
     assert run("saved", "check", "--json", home=seed_copy).output == check.output  # checking alone marks nothing
@@ -68,9 +52,9 @@ def test_new_reports_bring_new_hits_until_they_are_marked_seen(seed_copy, tmp_pa
     assert quiet.exit_code == 0 and "广东矫正: nothing new" in quiet.output
 
 
-def test_run_flags_new_hits_and_counts_what_it_printed_as_seen(seed_copy, tmp_path):
+def test_run_flags_new_hits_and_counts_what_it_printed_as_seen(seed_copy, tmp_path, add_new_report):
     run("saved", "add", "枫桥", "枫桥经验", home=seed_copy)
-    add_new_report(seed_copy, tmp_path)
+    add_new_report(seed_copy)
     first = run("saved", "run", "枫桥", "--json", "--limit", "50", home=seed_copy)
     flags = {h["id"]: h["new"] for h in map(json.loads, first.output.splitlines())}
     assert sum(flags.values()) == 1 and len(flags) > 1
@@ -114,11 +98,11 @@ def test_saved_searches_survive_a_rebuild_and_old_hits_stay_seen(seed_copy):
     assert saved_list(seed_copy)["矫正"]["new"] == 0
 
 
-def test_an_edited_report_makes_only_its_changed_paragraphs_new(seed_copy, tmp_path):
-    path = add_new_report(seed_copy, tmp_path)
+def test_an_edited_report_makes_only_its_changed_paragraphs_new(seed_copy, add_new_report, new_report):
+    path = add_new_report(seed_copy)
     run("saved", "add", "矫正", "社区矫正", home=seed_copy)
     # a paragraph inserted at the top renumbers every paragraph after it
-    inserted = NEW_REPORT.replace("一、社区矫正\n", "一、社区矫正\n社区矫正工作新增智慧矫正平台。\n")
+    inserted = new_report.replace("一、社区矫正\n", "一、社区矫正\n社区矫正工作新增智慧矫正平台。\n")
     path.write_text(inserted, encoding="utf-8")
     index_files(Instance(seed_copy), [path])
     new = [json.loads(line) for line in run("saved", "check", "--json", home=seed_copy).output.splitlines()]

@@ -12,8 +12,6 @@ from click.testing import CliRunner
 from search_app import create_app
 from search_app.cli import main
 
-from .test_saved import add_new_report
-
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -39,7 +37,9 @@ def saved_api(client) -> dict[str, dict]:
     return {s["name"]: s for s in data["saved"]}
 
 
-def test_save_from_the_results_page_then_new_hits_show_in_list_page_and_feed(client, seed_copy, tmp_path):
+def test_save_from_the_results_page_then_new_hits_show_in_list_page_and_feed(
+    client, seed_copy, tmp_path, add_new_report
+):
     page = client.get("/?q=社区矫正&region=广东省").get_data(as_text=True)
     form = page[page.index('id="save-search"') :]
     assert 'name="name" value="社区矫正 广东省"' in form  # one click: the name is prefilled
@@ -49,7 +49,7 @@ def test_save_from_the_results_page_then_new_hits_show_in_list_page_and_feed(cli
     assert record["filters"] == {"region": ["广东省"]} and record["new"] == 0
     assert record["feed_url"].endswith(f"/saved/{record['id']}/feed.atom")
 
-    add_new_report(seed_copy, tmp_path)  # as `govsearch index` would, in another process
+    add_new_report(seed_copy)  # as `govsearch index` would, in another process
     assert saved_api(client)["社区矫正 广东省"]["new"] == 1
     listing = client.get("/saved").get_data(as_text=True)
     assert re.search(r'<td class="new"><a [^>]*><span class="new-badge">1</span>', listing)

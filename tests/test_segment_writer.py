@@ -9,12 +9,14 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from analyzers import PreAnalysed, char_tokens, index_terms, word_tokens
-from indexer import BUNDLED_CORPUS, Instance, postings, read_report
-from indexer.charindex import SegmentChars
-from indexer.documents import report_documents
-from indexer.schema import make_schema
-from indexer.scoring import decode_postings
-from indexer.segment_writer import LeanSegmentWriter, commit_segments
+from indexer import BUNDLED_CORPUS, Instance, read_report
+from indexer.engine.whoosh import blocks, w3
+from indexer.engine.whoosh.charindex import SegmentChars
+from indexer.engine.whoosh.documents import report_documents
+from indexer.engine.whoosh.reading import decode_postings
+from indexer.engine.whoosh.schema import make_schema
+from indexer.engine.whoosh.segment_writer import LeanSegmentWriter
+from indexer.engine.whoosh.writing import committing
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +46,8 @@ def write_with(kind: str, folder: Path, docs: list[dict]):
         for doc in docs:
             writer.add_document(doc)
         segment = writer.finish()
-    commit_segments(index.writer(), [segment], delete=())
+    with committing(folder) as commit:
+        commit.segments.append(segment)
     return folder
 
 
@@ -77,9 +80,9 @@ def contents(folder: Path) -> dict:
         }
 
 
-@pytest.mark.parametrize("chunk", [postings.CHUNK, 300])
+@pytest.mark.parametrize("chunk", [blocks.CHUNK, 300])
 def test_lean_segment_reads_exactly_like_whoosh_s_own(documents, tmp_path, monkeypatch, chunk):
-    monkeypatch.setattr(postings, "CHUNK", chunk)  # postings are encoded a chunk of terms at a time
+    monkeypatch.setattr(blocks, "CHUNK", chunk)  # postings are encoded a chunk of terms at a time
     ours = write_with("lean", tmp_path / "lean", documents)
     theirs = write_with("whoosh", tmp_path / "whoosh", documents)
     mine, reference = contents(ours), contents(theirs)
@@ -124,7 +127,7 @@ def test_a_writer_given_no_documents_writes_no_segment(tmp_path):
 
 @pytest.mark.parametrize("kind", ["lean", "whoosh"])
 def test_postings_decoded_in_one_piece_are_whoosh_s_postings(documents, tmp_path, kind):
-    # the accelerator decodes each posting list with numpy (scoring.decode_postings): the same documents and weights
+    # the accelerator decodes each posting list with numpy (reading.decode_postings): the same documents and weights
     # as whoosh's matcher gives one at a time, on segments of either writer (compressed, plain, multi-block)
     folder = write_with(kind, tmp_path / kind, documents)
     with whoosh_index.open_dir(folder).reader() as reader:
@@ -139,3 +142,9 @@ def test_postings_decoded_in_one_piece_are_whoosh_s_postings(documents, tmp_path
                 matcher.next()
             ids, weights = decode_postings(leaves, field, term.decode("utf-8"))
             assert list(zip(ids.tolist(), weights.tolist(), strict=True)) == expected, (field, term)
+
+
+def test_another_whoosh_version_is_refused_with_what_to_install():
+    w3.check_version((2, 7, 5))  # the pinned one
+    with pytest.raises(ImportError, match=r"whoosh 2\.7\.4 is installed.*pip install whoosh-reloaded==2\.7\.5"):
+        w3.check_version((2, 7, 4))

@@ -9,8 +9,6 @@ import pytest
 
 from search_app import create_app
 
-from .conftest import HIT_FIELDS
-
 
 @pytest.fixture(scope="module")
 def client(seed_home):
@@ -24,11 +22,11 @@ def api(client, **params):
     return response.status_code, response.get_json()
 
 
-def test_api_search_returns_ranked_hits_with_the_cli_fields(client):
+def test_api_search_returns_ranked_hits_with_the_cli_fields(client, hit_fields):
     status, data = api(client, q="社区矫正")
     assert status == 200 and data["total"] > 0
     hit = data["hits"][0]
-    assert HIT_FIELDS <= set(hit)
+    assert hit_fields <= set(hit)
     assert "<mark>社区矫正</mark>" in hit["highlight"]
     scores = [h["score"] for h in data["hits"]]
     assert scores == sorted(scores, reverse=True)

@@ -13,22 +13,19 @@ occurrences also become the segment's numpy sidecar (see charindex.py), in the s
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
-from isal import isal_zlib
-from whoosh import columns, formats
+from whoosh import formats
 from whoosh.analysis import IDTokenizer
-from whoosh.codec.whoosh3 import W3Codec, W3PerDocWriter
-from whoosh.index import LockError
 
 from analyzers import PreAnalysed
 
+from .blocks import LEVEL, PostingsFile, write_field
 from .charindex import FIELD as CHARS
 from .charindex import POSITION_BITS, save_sidecar
-from .errors import IndexBusy
-from .postings import LEVEL, PostingsFile, SortedPostings, TermIndex, length_bytes, sort_postings, write_field
+from .postings import SortedPostings, length_bytes, sort_postings
+from .w3 import PerDocWriter, TermIndex, W3Codec
 
 SEGMENT_TOKENS = 10_000_000  # a new segment past this many tokens (≈ 5 M characters of text): a writer holds
 # its segment's tokens in memory, about 40 bytes each while it writes them
@@ -126,43 +123,6 @@ class _Field:
         )
 
 
-class _FastDeflatedBytes(columns.CompressedBytesColumn):
-    """whoosh's column of deflated byte strings, deflated by ISA-L."""
-
-    def writer(self, dbfile):
-        writer = super().writer(dbfile)
-        writer._compress = isal_zlib.compress
-        return writer
-
-
-class _PerDocWriter(W3PerDocWriter):
-    """whoosh's per-document writer (stored fields, lengths, columns), stored fields deflated by ISA-L: the
-    `_stored` column has whoosh's format (a pickle per document, deflated) and reads back with whoosh's reader."""
-
-    def _create_column(self, fieldname, column):
-        if fieldname == "_stored":
-            column = columns.PickleColumn(_FastDeflatedBytes(level=LEVEL))
-        super()._create_column(fieldname, column)
-
-    def finish_stored(self, stored: dict) -> None:
-        """Finish the document begun with start_doc, with these stored fields (what add_field collects)."""
-        self._storedfields = stored
-        self.finish_doc()
-
-    def write_lengths(self, fieldname: str, lengths: np.ndarray) -> None:
-        """Every document's length of a field at once, as add_field writes them one by one: the total, and a
-        column of length bytes up to the last non-zero one (only when some document has the field)."""
-        if not lengths.any():
-            return
-        self._fieldlengths[fieldname] += int(lengths.sum())
-        quantised = length_bytes(lengths)
-        used = np.flatnonzero(quantised)
-        name = f"_{fieldname}_len"
-        handle = self._cols.create_file(name)
-        handle.write(quantised[: used[-1] + 1].tobytes() if len(used) else b"")
-        self._colwriters[name] = columns.ColumnWriter(handle)  # written: nothing left to finish
-
-
 class LeanSegmentWriter:
     """Write documents into one new segment of a whoosh index (with its character sidecar); `finish` returns
     the segment for the caller to commit (or None when no document came). Not thread-safe; one per process."""
@@ -174,7 +134,7 @@ class LeanSegmentWriter:
         self.storage = index.storage
         self.codec = W3Codec()
         self.segment = self.codec.new_segment(self.storage, index.indexname)
-        self.perdoc = _PerDocWriter(self.codec, self.storage, self.segment)
+        self.perdoc = PerDocWriter(self.codec, self.storage, self.segment, LEVEL)
         self.fields = {name: _Field(name, field) for name, field in self.schema.items() if field.indexed}
         self.plan = [  # whoosh's order: fields by name
             (name, field, field.stored, self.fields.get(name), field.column_type)
@@ -227,8 +187,9 @@ class LeanSegmentWriter:
     def finish(self):
         """Write the postings, term index, per-document columns and sidecar; the segment, or None if empty."""
         for name, field in self.fields.items():
-            if field.field.scorable:
-                self.perdoc.write_lengths(name, field.document_lengths(self.doccount))
+            lengths = field.document_lengths(self.doccount)
+            if field.field.scorable and lengths.any():  # a length column only where some document has the field
+                self.perdoc.write_lengths(name, int(lengths.sum()), length_bytes(lengths))
         self.perdoc.close()
         if not self.doccount:
             self.cancel()
@@ -305,25 +266,3 @@ def _sidecar(postings: SortedPostings) -> tuple[dict[str, tuple[int, int]], np.n
     token_starts = np.append(postings.token_starts, len(keys))
     bounds = token_starts[postings.term_starts].tolist()
     return {t.decode("utf-8"): (bounds[i], bounds[i + 1]) for i, t in enumerate(postings.terms)}, keys
-
-
-def lock_index(index, folder: Path):
-    """whoosh's writer of `index`, held for its lock while segments are written; IndexBusy when taken."""
-    try:
-        return index.writer()
-    except LockError as exc:
-        raise IndexBusy(f"another govsearch process is writing to {folder}; wait for it to finish") from exc
-
-
-def commit_segments(writer, segments: list, delete: Iterable[str]) -> None:
-    """Delete the reports in `delete`, then make `segments` part of the index in one TOC write (whoosh merges
-    small old segments first, as its own commit does) and release the lock."""
-    for report in delete:
-        writer.delete_by_term("report_id", report)
-    final = writer._merge_segments(None, None, None)
-    if writer._added:
-        final.append(writer._finalize_segment())
-    else:
-        writer._close_segment()
-    writer._commit_toc(final + segments)
-    writer._finish()

@@ -15,11 +15,13 @@ from pathlib import Path
 
 from analyzers import fold
 
+from ..errors import ConfigFileError
+
 DEFAULT_SYNONYMS = Path(__file__).with_name("synonyms.txt")
 _SPLIT = re.compile(r"\s*[,，、]\s*")
 
 
-class SynonymError(ValueError):
+class SynonymError(ConfigFileError):
     """A synonyms file line that is neither a group nor `word => word, word`."""
 
 
@@ -50,7 +52,7 @@ def load_synonyms(path: Path = DEFAULT_SYNONYMS) -> Synonyms:
         words = [fold(w.strip()) for w in _SPLIT.split(right if arrow else left) if w.strip()]
         heads = [fold(w.strip()) for w in _SPLIT.split(left) if w.strip()] if arrow else words
         if not words or not heads or (not arrow and len(words) < 2):
-            raise SynonymError(f"{path}, line {number}: expected 'a, b, c' or 'a => b, c', got {raw!r}")
+            raise SynonymError(path, number, f"expected 'a, b, c' or 'a => b, c', got {raw!r}")
         for head in heads:
             _add(table, head, words)
     return Synonyms({k: tuple(v) for k, v in table.items() if v})

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .scoring import leaves_of
+from .reading import leaves_of
 
 POSITION_BITS = 24  # positions within one paragraph (title, headings and text) stay below 16 M
 FIELD = "chars"

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from analyzers import words
 
+from ..errors import QueryError
 from . import query as q
-from .errors import QueryError
 from .facets import FacetSets
 from .synonyms import Synonyms
 
@@ -95,7 +95,7 @@ def _all_texts(node: q.Node) -> list[q.Text]:
 
 def _region_values(facets: FacetSets, word: str) -> tuple[str, ...]:
     """The indexed regions a place name means (河北 → 河北省), or () for a word that is no place name."""
-    from .regions import region_names
+    from ..ingest.regions import region_names
 
     if word not in region_names():
         return ()

@@ -18,7 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .errors import QueryError
+from ..errors import QueryError
 
 MAX_QUERY_LENGTH = 500
 FIELD_ALIASES = {

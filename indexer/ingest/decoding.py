@@ -7,7 +7,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from .errors import ReportError
+from ..errors import ReportError
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),

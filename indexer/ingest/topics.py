@@ -10,10 +10,12 @@ import ahocorasick
 
 from analyzers import fold
 
+from ..errors import ConfigFileError
+
 DEFAULT_TAXONOMY = Path(__file__).with_name("topics.txt")
 
 
-class TaxonomyError(ValueError):
+class TaxonomyError(ConfigFileError):
     """A taxonomy file line that is not `topic: term, term`."""
 
 
@@ -56,6 +58,6 @@ def load_taxonomy(path: Path = DEFAULT_TAXONOMY) -> Taxonomy:
         name, sep, rest = line.replace("：", ":").partition(":")
         terms = tuple(fold(t.strip()) for t in rest.replace("，", ",").replace("、", ",").split(",") if t.strip())
         if not sep or not name.strip() or not terms:
-            raise TaxonomyError(f"{path}, line {number}: expected 'topic: term, term', got {raw!r}")
+            raise TaxonomyError(path, number, f"expected 'topic: term, term', got {raw!r}")
         topics.append((name.strip(), terms))
     return Taxonomy(tuple(topics))

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ReportError
+from ..errors import ReportError
 
 FIELDS = ("title", "org", "date", "year", "region")
 MANIFEST_NAME = "MANIFEST.tsv"

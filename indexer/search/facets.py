@@ -1,5 +1,5 @@
-"""Facet values and counts from per-value arrays of document numbers, read once per searcher; sets of
-documents are boolean masks over document numbers."""
+"""Facet values and counts from per-value arrays of paragraph numbers (an engine's `facet_arrays`); sets of
+paragraphs are boolean masks over paragraph numbers."""
 
 from __future__ import annotations
 
@@ -8,13 +8,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import QueryError
+from ..errors import QueryError
+from ..ingest.regions import region_names
+from ..records import FACETS, REGION_SEPARATOR, FacetValue
 from .query import parse_year_range
-from .regions import region_names
-from .results import FACETS, REGION_SEPARATOR, FacetValue
-from .scoring import decode_postings, leaves_of
 
-_FIELDS = {"region": "region", "year": "year", "topic": "topics"}
 _REGION_SPLIT = re.compile(r"\s*(?:›|>|/|-|—)\s*")
 _SUFFIX = re.compile(r"(省|市|特别行政区|自治区|地区|盟)$")
 _EMPTY = np.zeros(0, dtype=np.int64)
@@ -25,35 +23,20 @@ Docs = np.ndarray  # a boolean mask over document numbers: True where a document
 
 @dataclass
 class FacetSets:
-    """For each facet (region, year, topic), each indexed value → the sorted array of documents that have it."""
+    """For each facet (region, year, topic), each indexed value → the sorted array of paragraphs that have it."""
 
     arrays: dict[str, dict[str, np.ndarray]]
     live: Docs
     years: np.ndarray  # each document's year (0 when unknown), for sorting by year
 
     @classmethod
-    def read(cls, reader) -> FacetSets:
-        """Read the value arrays from a whoosh reader's posting lists (decoded a block at a time)."""
-        live = np.ones(reader.doc_count_all(), dtype=bool)
-        leaves = leaves_of(reader)
-        for leaf, offset in leaves:
-            segment = leaf.segment()
-            if segment.has_deletions():
-                live[np.fromiter(segment.deleted_docs(), dtype=np.int64) + offset] = False
-        arrays: dict[str, dict[str, np.ndarray]] = {}
-        for facet, field in _FIELDS.items():
-            arrays[facet] = {}
-            for term in reader.lexicon(field):
-                value = term.decode("utf-8")
-                ids = decode_postings(leaves, field, value)[0]
-                ids = ids[live[ids]]
-                if len(ids):
-                    arrays[facet][value] = ids
+    def of_arrays(cls, arrays: dict[str, dict[str, np.ndarray]], live: Docs) -> FacetSets:
+        """Facet sets over an engine's facet arrays (facet → value → sorted live paragraph numbers)."""
         years = np.zeros(len(live), dtype=np.int32)
-        for year, ids in arrays["year"].items():
+        for year, ids in arrays.get("year", {}).items():
             if year.isdigit():
                 years[ids] = int(year)
-        return cls(arrays, live, years)
+        return cls({facet: dict(arrays.get(facet, {})) for facet in FACETS}, live, years)
 
     @property
     def size(self) -> int:

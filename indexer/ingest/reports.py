@@ -7,12 +7,12 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..errors import ReportError
 from .cleaning import clean_text
 from .decoding import read_text
-from .errors import ReportError
 from .metadata import read_metadata
 from .outline import split_sections
-from .sidecar import Overrides
+from .overrides import Overrides
 from .topics import Taxonomy
 
 
@@ -38,6 +38,11 @@ class Report:
     year: int | None
     region: tuple[str, ...]  # province first
     paragraphs: tuple[Paragraph, ...]
+
+
+def report_digest(report: Report) -> str:
+    """A digest of everything indexed for a report: unchanged digest, nothing to re-index."""
+    return hashlib.sha1(repr(report).encode()).hexdigest()  # a dataclass's repr shows every field, nested too
 
 
 def report_id(path: Path) -> str:

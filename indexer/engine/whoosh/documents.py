@@ -6,13 +6,12 @@ part) happens once, on both cores.
 
 from __future__ import annotations
 
-import hashlib
 import time
 
 from analyzers import PreAnalysed, index_terms
 
-from .reports import Report
-from .results import REGION_SEPARATOR
+from ...ingest.reports import Report, report_digest
+from ...records import REGION_SEPARATOR
 
 _FIELD_GAP = 2  # positions left between title, headings and text, so no phrase spans two of them
 
@@ -20,11 +19,6 @@ _FIELD_GAP = 2  # positions left between title, headings and text, so no phrase 
 def region_values(region: tuple[str, ...]) -> list[str]:
     """Every level of a region as an indexed value: 广东省, 广东省/清远市, 广东省/清远市/清城区."""
     return [REGION_SEPARATOR.join(region[: i + 1]) for i in range(len(region))]
-
-
-def report_digest(report: Report) -> str:
-    """A digest of everything indexed for a report: unchanged digest, nothing to re-index."""
-    return hashlib.sha1(repr(report).encode()).hexdigest()  # a dataclass's repr shows every field, nested too
 
 
 def report_documents(report: Report) -> list[dict]:

@@ -1,4 +1,5 @@
-"""The records every front end shares: a search request, its hits, facets and result."""
+"""The records every front end and every engine share: a request, its hits, facets and result; a report and a
+stored paragraph as an engine hands them out. Frozen, plain fields, no engine's types."""
 
 from __future__ import annotations
 
@@ -8,6 +9,14 @@ from dataclasses import asdict, dataclass, field
 FACETS = {"region": "地区", "year": "年份", "topic": "主题"}
 SORTS = ("relevance", "year", "added")  # added: most recently indexed reports first
 REGION_SEPARATOR = "/"
+SECTION_SEPARATOR = " › "
+UNKNOWN_REGION = "地区不详"
+UNKNOWN_YEAR = "年份不详"
+
+
+def region_line(region: list[str] | tuple[str, ...]) -> str:
+    """A region as people read it: 广东省 › 清远市 › 清城区, or 地区不详."""
+    return SECTION_SEPARATOR.join(region) or UNKNOWN_REGION
 
 
 @dataclass(frozen=True)
@@ -26,6 +35,57 @@ def passage_key(title: str, region: list[str] | tuple[str, ...], year: int | str
     """A paragraph's identity across rebuilds, moves and renumbering: its report's title, region, year and its text."""
     identity = "\x1f".join((title, "/".join(region), str(year or ""), text))
     return hashlib.sha1(identity.encode("utf-8")).hexdigest()[:20]
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    """An indexed report's metadata."""
+
+    id: str
+    title: str
+    source: str  # the path of the indexed file
+    org: str  # issuing body
+    date: str  # signed, yyyy-mm-dd
+    region: tuple[str, ...]  # province first
+    year: int | None
+    paragraphs: int
+    digest: str = ""  # of everything indexed for it: an unchanged file is not indexed again
+    added: str = ""  # when it was indexed (UTC, ISO 8601)
+
+    def to_dict(self) -> dict:
+        """The report as plain JSON-ready data."""
+        return {k: list(v) if k == "region" else v for k, v in asdict(self).items() if k != "digest"}
+
+
+@dataclass(frozen=True)
+class StoredParagraph:
+    """One indexed paragraph with its report, as an engine returns it."""
+
+    report: ReportInfo
+    number: int  # 1-based position in the report
+    text: str
+    section: tuple[str, ...]  # headings above it, outermost first
+    topics: tuple[str, ...]
+
+    @property
+    def id(self) -> str:
+        """The paragraph's id: `<report id>#<number>`."""
+        return f"{self.report.id}#{self.number}"
+
+    @property
+    def key(self) -> str:
+        """The paragraph's passage key (see passage_key)."""
+        return passage_key(self.report.title, self.report.region, self.report.year, self.text)
+
+    def to_dict(self) -> dict:
+        """The paragraph as plain JSON-ready data (without its report)."""
+        return {
+            "id": self.id,
+            "paragraph": self.number,
+            "section": list(self.section),
+            "topics": list(self.topics),
+            "text": self.text,
+        }
 
 
 @dataclass(frozen=True)

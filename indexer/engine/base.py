@@ -1,0 +1,153 @@
+"""The seam between govsearch and a search engine: what an engine implements, and what every caller uses.
+
+An engine (`Engine`) stores paragraphs and answers a few primitives over a consistent snapshot (`EngineView`):
+the paragraphs where a run of exact characters occurs, BM25F scores of a term for a set of paragraphs, the
+paragraphs of each facet value, and stored paragraphs by number. The engine-neutral search layer
+(`indexer.search`) composes those into ranked, highlighted, faceted results; `SearchBackend` is what callers
+(the CLI, the web app, saved searches, benchmarks) see: typed records in, typed records out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from ..records import FacetValue, ReportInfo, SearchRequest, SearchResult, StoredParagraph
+
+ENGINES = ("whoosh",)  # the names `open_backend` knows; whoosh is the embedded default
+
+# A unit of indexing work handed to `Engine.index`, and the function (run in the engine's workers) that turns it
+# into (path, report or None, reason): reason is "" for a report to write, "unchanged", or why it was skipped.
+Task = object
+ReadReport = Callable[[Task], tuple[str, object, str]]
+Outcome = tuple[str, int, str]  # (path, paragraphs written, reason) per task
+
+
+@dataclass(frozen=True)
+class Rebuild:
+    """A fresh index being built aside, invisible to readers until `Engine.finish_rebuild` swaps it in."""
+
+    location: str
+
+
+class EngineView(Protocol):
+    """One consistent snapshot of an engine's paragraphs, numbered 0 … size − 1 (some numbers may be dead)."""
+
+    size: int
+    live: np.ndarray  # bool per paragraph number: True where the paragraph exists
+    facet_arrays: Mapping[str, Mapping[str, np.ndarray]]  # facet → indexed value → sorted live paragraph numbers
+
+    def docs_with(self, tokens: list[str]) -> np.ndarray:
+        """Sorted numbers of live paragraphs where these character tokens occur in a row (in the title, a
+        heading or the text, never across two of them)."""
+
+    def term_scores(self, field: str, word: str, boost: float, wanted: np.ndarray) -> np.ndarray:
+        """boost × BM25F of one word in one field (body, section, title), per paragraph; 0 where not `wanted`."""
+
+    def paragraph(self, docnum: int) -> StoredParagraph:
+        """The stored paragraph with this number."""
+
+
+class Engine(Protocol):
+    """What an engine implements: storage, writing, and the reading primitives of `EngineView`."""
+
+    def exists(self) -> bool:
+        """Whether an index has been built."""
+
+    def reading(self) -> AbstractContextManager[EngineView]:
+        """The current snapshot (refreshed after commits), held for the duration of the `with` block."""
+
+    def report_paragraphs(self, report_id: str) -> list[StoredParagraph]:
+        """All paragraphs of a report, in order (empty for an unknown report)."""
+
+    def paragraph(self, report_id: str, number: int) -> StoredParagraph | None:
+        """Paragraph `number` of a report, or None."""
+
+    def reports(self) -> list[ReportInfo]:
+        """Every indexed report."""
+
+    def paragraph_count(self) -> int:
+        """How many paragraphs are indexed."""
+
+    def digests(self, report_ids: Iterable[str], into: Rebuild | None = None) -> dict[str, str]:
+        """Indexed report id → digest of what is indexed for it, for the ids given that are indexed."""
+
+    def index(
+        self, tasks: Iterable[Task], read: ReadReport, workers: int, into: Rebuild | None = None
+    ) -> Iterator[Outcome]:
+        """Read and write the reports of `tasks` (each replacing what was indexed under its id); yield each
+        task's outcome as it finishes; commit once at the end, so a failed run changes nothing."""
+
+    def remove(self, report_ids: Collection[str]) -> None:
+        """Delete reports by id, in one commit."""
+
+    def begin_rebuild(self) -> Rebuild:
+        """Start a fresh, empty index aside."""
+
+    def finish_rebuild(self, rebuild: Rebuild) -> None:
+        """Make a rebuilt index the current one, atomically."""
+
+    def abandon_rebuild(self, rebuild: Rebuild) -> None:
+        """Throw a rebuild away."""
+
+    def close(self) -> None:
+        """Release open files."""
+
+
+@runtime_checkable
+class SearchBackend(Protocol):
+    """What the front ends use: search, look-ups and writing, in govsearch's records."""
+
+    def exists(self) -> bool:
+        """Whether an index has been built."""
+
+    def search(self, request: SearchRequest, exclude: Collection[str] = ()) -> SearchResult:
+        """A ranked, highlighted page of hits with total and facets; `exclude` holds passage keys to leave out."""
+
+    def passage_keys(self, request: SearchRequest) -> set[str]:
+        """The passage keys of every hit of a request (all pages)."""
+
+    def highlight_words(self, query: str) -> list[str]:
+        """The strings a query's hits are highlighted for (its words and their expansions); [] if it cannot parse."""
+
+    def facet_values(self) -> dict[str, list[FacetValue]]:
+        """Facet counts over the whole index."""
+
+    def report_paragraphs(self, report_id: str) -> list[StoredParagraph]:
+        """All paragraphs of a report, in order."""
+
+    def paragraph(self, paragraph_id: str) -> StoredParagraph | None:
+        """One paragraph by id (`<report id>#<number>`), or None."""
+
+    def reports(self) -> list[ReportInfo]:
+        """Every indexed report, by region, year and title."""
+
+    def paragraph_count(self) -> int:
+        """How many paragraphs are indexed."""
+
+    def digests(self, report_ids: Iterable[str], into: Rebuild | None = None) -> dict[str, str]:
+        """Indexed report id → digest of what is indexed for it."""
+
+    def index(
+        self, tasks: Iterable[Task], read: ReadReport, workers: int, into: Rebuild | None = None
+    ) -> Iterator[Outcome]:
+        """Index reports (see Engine.index)."""
+
+    def remove(self, report_ids: Collection[str]) -> None:
+        """Delete reports by id."""
+
+    def begin_rebuild(self) -> Rebuild:
+        """Start a fresh index aside."""
+
+    def finish_rebuild(self, rebuild: Rebuild) -> None:
+        """Swap a rebuilt index in."""
+
+    def abandon_rebuild(self, rebuild: Rebuild) -> None:
+        """Throw a rebuild away."""
+
+    def close(self) -> None:
+        """Release open files."""

@@ -1,0 +1,142 @@
+"""The embedded engine: a whoosh index on disk, one document per paragraph, with numpy accelerators beside it.
+
+Every whoosh-specific thing lives in this package (engine/whoosh/); callers see engine/base.py's protocols only.
+One searcher per process, shared by its threads and read under one lock (whoosh reads segment files by seek +
+read); it is refreshed after commits and reopened after a rebuild is swapped in.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh.scoring import BM25F
+
+from ...records import ReportInfo, StoredParagraph
+from ..base import Outcome, ReadReport, Rebuild, Task
+from .location import IndexLocation
+from .parallel import write_in_process, write_parallel
+from .stored import find_fields
+from .view import WhooshView
+from .writing import committing
+
+
+class WhooshEngine:
+    """An Engine (engine/base.py) over the whoosh index of an instance folder."""
+
+    def __init__(self, home: Path, accelerated: bool = True) -> None:
+        self.location = IndexLocation(home)
+        self.accelerated = accelerated  # exact matching and scoring in numpy (False: whoosh's own, the reference)
+        self._lock = threading.Lock()
+        self._reading = threading.RLock()
+        self._target: str | None = None
+        self._searcher = None
+        self._view: WhooshView | None = None
+
+    def exists(self) -> bool:
+        """Whether an index has been built in this home."""
+        return self.location.exists()
+
+    # -- reading --------------------------------------------------------------------------------------
+
+    @contextmanager
+    def reading(self) -> Iterator[WhooshView]:
+        """The current view, held under the reading lock."""
+        with self._reading:
+            yield self._current()
+
+    def _current(self) -> WhooshView:
+        """The view of the current index; reopened after a swap, refreshed after commits."""
+        with self._lock:
+            target = self.location.target()
+            if self._searcher is None or target != self._target:
+                if self._searcher is not None:
+                    self._searcher.close()
+                self._searcher = self.location.open(read_only=True).searcher(weighting=BM25F())
+                self._target = target
+                self._view = None
+            else:
+                fresh = self._searcher.refresh()
+                if fresh is not self._searcher:
+                    self._searcher = fresh
+                    self._view = None
+            if self._view is None:
+                self._view = WhooshView(self._searcher, self.location.current(), self.accelerated)
+            return self._view
+
+    def report_paragraphs(self, report_id: str) -> list[StoredParagraph]:
+        """All paragraphs of a report, in order."""
+        with self.reading() as view:
+            return view.report_paragraphs(report_id)
+
+    def paragraph(self, report_id: str, number: int) -> StoredParagraph | None:
+        """Paragraph `number` of a report, or None."""
+        with self.reading() as view:
+            return view.find(report_id, number)
+
+    def reports(self) -> list[ReportInfo]:
+        """Every indexed report."""
+        with self.reading() as view:
+            return view.reports()
+
+    def paragraph_count(self) -> int:
+        """How many paragraphs are indexed."""
+        with self.reading() as view:
+            return view.searcher.doc_count()
+
+    def close(self) -> None:
+        """Release the open searcher (and the segment files it holds open)."""
+        with self._reading, self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+                self._view = None
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # noqa: S110 - interpreter shutdown: nothing left to release
+            pass
+
+    # -- writing --------------------------------------------------------------------------------------
+
+    def digests(self, report_ids: Iterable[str], into: Rebuild | None = None) -> dict[str, str]:
+        """Map each of these report ids that is indexed → the digest of what is indexed for it."""
+        if into is None and not self.exists():
+            return {}
+        index = self.location.open(Path(into.location) if into else None)
+        with index.searcher() as searcher:
+            found = {rid: find_fields(searcher, rid, 1) for rid in set(report_ids)}
+        return {rid: fields["digest"] for rid, fields in found.items() if fields}
+
+    def index(
+        self, tasks: Iterable[Task], read: ReadReport, workers: int, into: Rebuild | None = None
+    ) -> Iterator[Outcome]:
+        """Read and write the reports of `tasks` on `workers` processes (in this one for 1); commit once."""
+        if into is None:
+            self.location.ensure()
+            self.location.check_schema()
+        folder = Path(into.location) if into else self.location.current()
+        if workers > 1:
+            return write_parallel(folder, tasks, read, workers)
+        return write_in_process(folder, tasks, read)
+
+    def remove(self, report_ids: Collection[str]) -> None:
+        """Delete reports by id, in one commit."""
+        with committing(self.location.current()) as commit:
+            commit.delete.extend(report_ids)
+
+    def begin_rebuild(self) -> Rebuild:
+        """Create an empty index aside."""
+        return Rebuild(str(self.location.create_aside()))
+
+    def finish_rebuild(self, rebuild: Rebuild) -> None:
+        """Swap a rebuilt index in, atomically."""
+        self.location.swap_in(Path(rebuild.location))
+
+    def abandon_rebuild(self, rebuild: Rebuild) -> None:
+        """Delete a rebuild's folder."""
+        shutil.rmtree(rebuild.location, ignore_errors=True)

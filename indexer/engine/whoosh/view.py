@@ -1,0 +1,73 @@
+"""One whoosh searcher as an EngineView: exact-character matches, BM25F term scores, facet arrays, stored
+paragraphs. Accelerated, matching runs on the numpy character index and scoring on numpy postings; plain, both
+run through whoosh's own phrase queries and BM25F scorer (the reference the accelerated path must equal)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from whoosh.query import Phrase, Term
+
+from ...records import ReportInfo, StoredParagraph
+from .bm25 import Scorer
+from .charindex import FIELD as CHARS
+from .charindex import CharIndex
+from .reading import facet_arrays, live_documents
+from .stored import find_fields, paragraph_of, report_of
+
+
+class WhooshView:
+    """The primitives of engine/base.py's EngineView over one whoosh searcher."""
+
+    def __init__(self, searcher, folder: Path, accelerated: bool) -> None:
+        reader = searcher.reader()
+        self.searcher = searcher
+        self.size = reader.doc_count_all()
+        self.live = live_documents(reader)
+        self.facet_arrays = facet_arrays(reader, self.live)
+        self._chars = CharIndex.open(reader, folder) if accelerated else None
+        self._scorer = Scorer(searcher) if accelerated else None
+        self._reports: dict[str, ReportInfo] = {}
+
+    def docs_with(self, tokens: list[str]) -> np.ndarray:
+        """Sorted numbers of live paragraphs where these character tokens occur in a row."""
+        if self._chars is not None:
+            return self._chars.docs(tokens)
+        query = Term(CHARS, tokens[0]) if len(tokens) == 1 else Phrase(CHARS, tokens)
+        return np.array(sorted(self.searcher.docs_for_query(query)), dtype=np.int64)
+
+    def term_scores(self, field: str, word: str, boost: float, wanted: np.ndarray) -> np.ndarray:
+        """boost × BM25F of one word in one field, per paragraph; 0 where not `wanted`."""
+        if self._scorer is not None:
+            return self._scorer.term(field, word, boost, wanted)
+        scores = np.zeros(self.size, dtype=np.float64)
+        ids = set(np.flatnonzero(wanted).tolist())
+        if ids:
+            # limit=None: with a limit, whoosh's collector skips blocks and can lose top hits
+            top = self.searcher.search(Term(field, word, boost=boost), limit=None, filter=ids, optimize=False)
+            for i in range(top.scored_length()):
+                scores[top.docnum(i)] = top.score(i)
+        return scores
+
+    def paragraph(self, docnum: int) -> StoredParagraph:
+        """The stored paragraph with this number."""
+        fields = self.searcher.stored_fields(docnum)
+        report = self._reports.get(fields["report_id"])
+        if report is None:
+            report = self._reports[fields["report_id"]] = report_of(fields)
+        return paragraph_of(fields, report)
+
+    def report_paragraphs(self, report_id: str) -> list[StoredParagraph]:
+        """All stored paragraphs of a report, in order."""
+        found = [self.paragraph(d) for d in self.searcher.document_numbers(report_id=report_id)]
+        return sorted(found, key=lambda p: p.number)
+
+    def find(self, report_id: str, number: int) -> StoredParagraph | None:
+        """Paragraph `number` of a report, or None."""
+        fields = find_fields(self.searcher, report_id, number)
+        return paragraph_of(fields) if fields else None
+
+    def reports(self) -> list[ReportInfo]:
+        """Every report, from its first paragraph's stored fields."""
+        return [report_of(d) for d in self.searcher.all_stored_fields() if d.get("number") == 1]

@@ -1,0 +1,43 @@
+"""How hits are scored before re-ranking: BM25F of each query word's jieba words over the ranked fields, the best
+of the word's readings (as typed, or an expansion at a lower weight, or its region), summed over the words."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from analyzers import words
+
+from ..engine.base import EngineView
+from . import query as q
+from .facets import Docs, FacetSets
+from .understanding import Understanding, WordPlan
+
+FIELD_BOOSTS = {"body": 1.0, "section": 0.6, "title": 0.3}  # body text above headings above the report title
+SYNONYM_WEIGHT = 0.5  # an expansion counts half as much as the word as typed
+REGION_SCORE = 1.0  # a place name matched by the report's region rather than by the text
+
+
+def readings(plan: WordPlan) -> list[list[tuple[str, str, float]]]:
+    """A word's readings, each as (field, jieba word, boost) terms: the word as typed, then each expansion."""
+    weighted = [(plan.text, 1.0), *((e, SYNONYM_WEIGHT) for e in plan.expansions)]
+    found = [[(f, w, b * weight) for w in words(text) for f, b in FIELD_BOOSTS.items()] for text, weight in weighted]
+    return [terms for terms in found if terms]
+
+
+def scores(view: EngineView, plan: Understanding, facets: FacetSets, wanted: Docs) -> np.ndarray:
+    """Every paragraph's score for the query's positive words (0 outside `wanted`)."""
+    total = np.zeros(view.size, dtype=np.float64)
+    for text in q.positive_texts(plan.tree):
+        word = plan.plans[text]
+        # a paragraph scores by its best reading (the word, or one expansion), never their sum, so expansions
+        # widen what matches without lifting paragraphs that also have the word itself
+        best = None
+        for terms in readings(word):
+            score = sum(view.term_scores(f, w, b, wanted) for f, w, b in terms)
+            best = score if best is None else np.maximum(best, score)
+        if word.regions:
+            region = facets.union("region", list(word.regions)) * REGION_SCORE
+            best = region if best is None else np.maximum(best, region)
+        if best is not None:
+            total += best
+    return total

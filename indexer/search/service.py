@@ -1,0 +1,223 @@
+"""The search service: govsearch's search semantics over any engine's primitives (see engine/base.py).
+
+It parses and plans the query, matches it as mask algebra, scores with BM25F, ranks in tiers (all words first,
+then missing one), re-ranks each tier's head on the paragraph's own text, counts facets and builds highlighted
+hits; everything else (look-ups, writing, rebuilds) passes through to the engine.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Collection, Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+from ..engine.base import Engine, EngineView, Outcome, ReadReport, Rebuild, Task
+from ..errors import QueryError
+from ..records import SECTION_SEPARATOR, FacetValue, Hit, ReportInfo, SearchRequest, SearchResult, StoredParagraph
+from . import query as q
+from .facets import Docs, FacetSets
+from .highlight import mark, match_spans, snippet
+from .matching import Selection, select
+from .ranking import rerank
+from .scoring import scores
+from .synonyms import DEFAULT_SYNONYMS, Synonyms, load_synonyms
+from .tiers import Ranking, Tier
+from .understanding import understand
+
+
+class SearchService:
+    """A SearchBackend: search, look-ups and writing over one engine, with the synonyms of an instance folder."""
+
+    def __init__(self, engine: Engine, home: Path) -> None:
+        self.engine = engine
+        self.home = Path(home)
+        self._facets: tuple[EngineView, FacetSets] | None = None
+        self._synonyms: tuple[tuple[str, int], Synonyms] | None = None
+
+    # -- search ---------------------------------------------------------------------------------------
+
+    def synonyms(self) -> Synonyms:
+        """The synonyms in force: `<home>/synonyms.txt` when present, else the shipped file; re-read when edited."""
+        own = self.home / "synonyms.txt"
+        path = own if own.is_file() else DEFAULT_SYNONYMS
+        stamp = (str(path), path.stat().st_mtime_ns)
+        if self._synonyms is None or self._synonyms[0] != stamp:
+            self._synonyms = (stamp, load_synonyms(path))
+        return self._synonyms[1]
+
+    def _facet_sets(self, view: EngineView) -> FacetSets:
+        """The facet sets of a view, made once per view."""
+        cached = self._facets
+        if cached is None or cached[0] is not view:
+            cached = self._facets = (view, FacetSets.of_arrays(view.facet_arrays, view.live))
+        return cached[1]
+
+    def _select(self, view: EngineView, request: SearchRequest, exclude: Collection[str] = ()) -> Selection:
+        return select(request, view, self._facet_sets(view), self.synonyms(), exclude)
+
+    def search(self, request: SearchRequest, exclude: Collection[str] = ()) -> SearchResult:
+        """Run a request: ranked page of hits with highlights, total, and facet counts.
+
+        Hits with every word come first (`total` counts them); for a query of several words, paragraphs missing
+        one of them follow (`partial` counts them; each hit names what it misses). `exclude` holds passage keys
+        (Hit.key) to leave out, e.g. what a saved search has already seen; it turns partial hits off.
+        """
+        started = time.perf_counter()
+        with self.engine.reading() as view:
+            sel = self._select(view, request, exclude)
+            final = sel.facets.narrow(sel.matched, sel.chosen)
+            partial = sel.facets.narrow(sel.partial, sel.chosen)
+            total, partials = int(np.count_nonzero(final)), int(np.count_nonzero(partial))
+            counted = sel.matched if sel.matched.any() or not sel.partial.any() else sel.partial
+            hits = []
+            if total or partials:
+                ranked = _rank(sel, final, partial, request.sort)
+                start = (request.page - 1) * request.page_size
+                hits = [
+                    _hit(view.paragraph(docnum), score, sel, docnum)
+                    for score, docnum in ranked.page(start, start + request.page_size)
+                ]
+            explain = sel.plan.to_dict()
+            return SearchResult(
+                request=request,
+                understood=explain["understood"],
+                words=explain["words"],
+                total=total,
+                hits=hits,
+                facets=sel.facets.count(counted, sel.chosen),
+                years=sel.facets.histogram(final if total else partial),
+                took_ms=(time.perf_counter() - started) * 1000,
+                partial=partials,
+                explain=explain,
+            )
+
+    def passage_keys(self, request: SearchRequest) -> set[str]:
+        """The passage keys of every hit with all the words of a request (all pages)."""
+        with self.engine.reading() as view:
+            sel = self._select(view, request)
+            docs = np.flatnonzero(sel.facets.narrow(sel.matched, sel.chosen))
+            return {view.paragraph(int(d)).key for d in docs}
+
+    def highlight_words(self, query: str) -> list[str]:
+        """The strings a query's hits are highlighted for (its words and their expansions); [] if it cannot parse."""
+        try:
+            tree = q.parse_query(query)
+        except QueryError:
+            return []
+        with self.engine.reading() as view:
+            return understand(tree, self._facet_sets(view), self.synonyms()).needles()
+
+    def facet_values(self) -> dict[str, list[FacetValue]]:
+        """Facet counts over the whole index."""
+        with self.engine.reading() as view:
+            facets = self._facet_sets(view)
+            return facets.count(facets.everything(), {})
+
+    # -- look-ups and writing: the engine's ------------------------------------------------------------
+
+    def exists(self) -> bool:
+        """Whether an index has been built."""
+        return self.engine.exists()
+
+    def report_paragraphs(self, report_id: str) -> list[StoredParagraph]:
+        """All paragraphs of a report, in order (empty for an unknown report)."""
+        return self.engine.report_paragraphs(report_id)
+
+    def paragraph(self, paragraph_id: str) -> StoredParagraph | None:
+        """One paragraph by id (`<report id>#<number>`), or None."""
+        report_id, _, number = paragraph_id.rpartition("#")
+        return self.engine.paragraph(report_id, int(number)) if number.isdigit() else None
+
+    def reports(self) -> list[ReportInfo]:
+        """Every indexed report, by region, year and title."""
+        return sorted(self.engine.reports(), key=lambda r: (r.region, str(r.year or ""), r.title))
+
+    def paragraph_count(self) -> int:
+        """How many paragraphs are indexed."""
+        return self.engine.paragraph_count()
+
+    def digests(self, report_ids: Iterable[str], into: Rebuild | None = None) -> dict[str, str]:
+        """Indexed report id → digest of what is indexed for it."""
+        return self.engine.digests(report_ids, into)
+
+    def index(
+        self, tasks: Iterable[Task], read: ReadReport, workers: int, into: Rebuild | None = None
+    ) -> Iterator[Outcome]:
+        """Index reports (see Engine.index)."""
+        return self.engine.index(tasks, read, workers, into)
+
+    def remove(self, report_ids: Collection[str]) -> None:
+        """Delete reports by id."""
+        self.engine.remove(report_ids)
+
+    def begin_rebuild(self) -> Rebuild:
+        """Start a fresh index aside."""
+        return self.engine.begin_rebuild()
+
+    def finish_rebuild(self, rebuild: Rebuild) -> None:
+        """Swap a rebuilt index in."""
+        self.engine.finish_rebuild(rebuild)
+
+    def abandon_rebuild(self, rebuild: Rebuild) -> None:
+        """Throw a rebuild away."""
+        self.engine.abandon_rebuild(rebuild)
+
+    def close(self) -> None:
+        """Release open files."""
+        self._facets = None
+        self.engine.close()
+
+
+def _rank(sel: Selection, final: Docs, partial: Docs, sort: str) -> Ranking:
+    """Every hit, best first: all words before missing one; within each, BM25F re-ranked on the text."""
+    wanted = final | partial
+    score = scores(sel.view, sel.plan, sel.facets, wanted)
+    if sort == "added":
+        docs = np.flatnonzero(wanted)
+        added = {int(d): sel.view.paragraph(int(d)).report.added for d in docs}
+        order = sorted(docs.tolist(), key=lambda d: (bool(final[d]), added[d], score[d], d), reverse=True)
+        return Ranking([[(float(score[d]), d) for d in order]], score)
+    if sort == "year":
+        docs = np.flatnonzero(wanted)
+        order = docs[np.lexsort((-docs, -score[docs], -sel.facets.years[docs], ~final[docs]))]
+        return Ranking([order], score)
+    adjust = functools.partial(_rerank, sel)
+    return Ranking([Tier(final, score, adjust), Tier(partial, score, adjust)], score)
+
+
+def _rerank(sel: Selection, score: float, docnum: int) -> tuple[int, float]:
+    """(words found as typed, BM25F adjusted on the text): an expansion never outranks the word itself."""
+    para = sel.view.paragraph(docnum)
+    around = " ".join([para.report.title, *para.section, para.text])
+    nodes = sel.plan.soft or [sel.plan.tree]
+    literal = sum(1 for node in nodes if match_spans(around, [t.text for t in q.positive_texts(node)]))
+    return literal, rerank(score, para.text, [match_spans(para.text, sel.plan.needles(node)) for node in nodes])
+
+
+def _hit(para: StoredParagraph, score: float | None, sel: Selection, docnum: int) -> Hit:
+    """A stored paragraph as a hit: its report's metadata, highlights and (a partial hit) what it misses."""
+    spans = match_spans(para.text, sel.plan.needles())
+    missing = [] if sel.matched[docnum] or not sel.plan.relaxed else sel.missing(docnum)
+    report = para.report
+    return Hit(
+        id=para.id,
+        score=round(float(score or 0.0), 4),
+        title=report.title,
+        source=report.source,
+        report_id=report.id,
+        paragraph=para.number,
+        section=SECTION_SEPARATOR.join(para.section),
+        text=para.text,
+        highlight=mark(para.text, spans),
+        snippet=snippet(para.text, spans),
+        region=list(report.region),
+        year=report.year,
+        topics=list(para.topics),
+        org=report.org,
+        date=report.date,
+        added=report.added,
+        missing=missing,
+    )

@@ -1,0 +1,80 @@
+"""Hits in rank order, worked out only as far as a page needs: within a tier (all words; missing one), the best
+RERANK_DEPTH by BM25F re-ranked on their own text, then the rest by BM25F, document number breaking ties."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .facets import Docs
+
+RERANK_DEPTH = 100  # hits per tier re-ranked on their own text
+
+
+class Tier:
+    """The hits of one tier in rank order, worked out only as far as a page needs: the best RERANK_DEPTH by
+    BM25F re-ranked on their text, then the rest by BM25F (document number breaking ties)."""
+
+    def __init__(self, docs: Docs, scores: np.ndarray, rerank: Callable[[float, int], tuple]) -> None:
+        self.docs = np.flatnonzero(docs)
+        self.scores = scores
+        self.rerank = rerank
+        self._head: list[tuple[float, int]] | None = None
+        self._tail: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def _best_first(self, docs: np.ndarray) -> np.ndarray:
+        return docs[np.lexsort((-docs, -self.scores[docs]))]
+
+    def __getitem__(self, where: slice) -> list[tuple[float, int]]:
+        docs, scores = self.docs, self.scores
+        if self._head is None:
+            if len(docs) > RERANK_DEPTH:  # the best few without sorting them all
+                cut = np.argpartition(-scores[docs], RERANK_DEPTH - 1)[:RERANK_DEPTH]
+                threshold = scores[docs[cut]].min()
+                contenders = docs[scores[docs] >= threshold]  # ties at the cut are settled by document number
+                head = self._best_first(contenders)[:RERANK_DEPTH]
+            else:
+                head = self._best_first(docs)
+            best = sorted(((self.rerank(float(scores[d]), int(d)), int(d)) for d in head), reverse=True)
+            self._head = [(score, docnum) for (_, score), docnum in best]
+            self._head_ids = head
+        out = self._head[where.start : where.stop]
+        if where.stop > len(self._head):
+            if self._tail is None:
+                rest = np.setdiff1d(docs, self._head_ids, assume_unique=True)
+                self._tail = self._best_first(rest)
+            start = max(0, where.start - len(self._head))
+            out += [(float(scores[d]), int(d)) for d in self._tail[start : where.stop - len(self._head)]]
+        return out
+
+
+@dataclass
+class Ranking:
+    """Hits in order, as parts: lists of (score, document) for re-ranked heads, arrays of documents for the rest."""
+
+    parts: list[list[tuple[float, int]] | np.ndarray | Tier]
+    scores: np.ndarray
+
+    def page(self, start: int, end: int) -> list[tuple[float, int]]:
+        """The (score, document) pairs from `start` to `end` in rank order."""
+        out: list[tuple[float, int]] = []
+        for part in self.parts:
+            if start >= end:
+                break
+            size = len(part)
+            if start < size:
+                piece = part[start : min(end, size)]
+                if isinstance(part, np.ndarray):
+                    piece = [(float(self.scores[d]), int(d)) for d in piece]
+                out += list(piece)
+                end -= size
+                start = 0
+            else:
+                start -= size
+                end -= size
+        return out
