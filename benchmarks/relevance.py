@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from analyzers import fold  # noqa: E402
-from indexer import BUNDLED_CORPUS, Instance, SearchRequest, WhooshBackend, index_files  # noqa: E402
+from indexer import BUNDLED_CORPUS, Instance, SearchBackend, SearchRequest, index_files, open_backend  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 EVAL = SHARED / "eval"
@@ -52,7 +52,7 @@ def build(home: Path, rebuild: bool) -> float:
     return time.perf_counter() - started
 
 
-def run_queries(backend: WhooshBackend, queries: list[dict], out: Path) -> None:
+def run_queries(backend: SearchBackend, queries: list[dict], out: Path) -> None:
     """Write the run file: one JSON line per hit (qid, rank, file, text)."""
     with out.open("w", encoding="utf-8") as fh:
         for query in queries:
@@ -67,9 +67,11 @@ def _bigrams(text: str) -> list[str]:
     return [folded[i : i + 2] for i in range(len(folded) - 1)] or ([folded] if folded else [])
 
 
-def reference_run(backend: WhooshBackend, queries: list[dict], out: Path) -> None:
+def reference_run(backend: SearchBackend, queries: list[dict], out: Path) -> None:
     """The issue's reference system on the same paragraphs: BM25 (k1=1.2, b=0.75) over character bigrams."""
-    docs = [(Path(f["source"]).name, f["text"]) for f in backend._current()[0].all_stored_fields()]
+    docs = [
+        (Path(report.source).name, p.text) for report in backend.reports() for p in backend.report_paragraphs(report.id)
+    ]
     postings: dict[str, dict[int, int]] = defaultdict(dict)
     lengths = []
     for number, (_, text) in enumerate(docs):
@@ -110,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="govsearch-relevance-") as scratch:
         home = args.home or Path(scratch)
         build(home, args.rebuild)
-        backend = WhooshBackend(home)
+        backend = open_backend(Instance(home))
         queries = read_queries(args.queries, args.split)
         started = time.perf_counter()
         run_queries(backend, queries, args.run)

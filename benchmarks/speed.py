@@ -19,7 +19,6 @@ import json
 import resource
 import shutil
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,53 +28,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from speed_phases import QUERY_MIX, percentiles  # noqa: E402
+
 SHARED = ROOT.parent / "shared" / "corpus"
 WORK_REPORTS = SHARED / "work-reports"
 LAWS = SHARED / "laws"
-
-# The fixed query mix: single words (common → rare), several words, phrases, sub-words, numbers, filters.
-QUERY_MIX = [
-    ("发展", {}),
-    ("应当", {}),
-    ("规定", {}),
-    ("人民政府", {}),
-    ("改革", {}),
-    ("社会保障", {}),
-    ("养老服务", {}),
-    ("营商环境", {}),
-    ("乡村振兴", {}),
-    ("生态环境", {}),
-    ("社区矫正", {}),
-    ("法律援助", {}),
-    ("枫桥经验", {}),
-    ("专精特新", {}),
-    ("去产能", {}),
-    ("矫", {}),
-    ("12345", {}),
-    ("PM2.5", {}),
-    ("5G", {}),
-    ("数字经济 人工智能", {}),
-    ("老人 养老", {}),
-    ("社区矫正 教育帮扶", {}),
-    ("河北 钢铁 去产能", {}),
-    ("就业 创业 高校毕业生", {}),
-    ("调解 OR 仲裁", {}),
-    ("法律援助 -律师", {}),
-    ('"县级以上人民政府"', {}),
-    ('"绿水青山就是金山银山"', {}),
-    ('"依法行政"', {}),
-    ('"放管服"', {}),
-    ("发展", {"year": ("2020-2025",)}),
-    ("改革", {"region": ("河北省",)}),
-    ("养老", {"year": ("2024",)}),
-    ("安全生产", {"region": ("广东省",), "year": ("2021-2025",)}),
-    ("人民政府 应当", {}),
-    ("环境保护", {"topic": ("生态环境",)}),
-    ("教育 医疗", {}),
-    ("住房 公积金", {}),
-    ("食品安全", {}),
-    ("知识产权", {}),
-]
+PHASES = str(Path(__file__).with_name("speed_phases.py"))
 
 
 def corpus_text_chars(paths: list[Path]) -> tuple[list[str], int]:
@@ -106,27 +64,10 @@ def jieba_floor(texts: list[str]) -> float:
     return time.perf_counter() - started
 
 
-def _child_index(home: str, paths: list[str]) -> None:
-    from indexer import Instance, index_files
-
-    started = time.perf_counter()
-    summary = index_files(Instance(Path(home)), [Path(p) for p in paths], rebuild=True)
-    print(
-        json.dumps(
-            {
-                "seconds": time.perf_counter() - started,
-                "paragraphs": summary.paragraphs,
-                "reports": summary.reports,
-                "skipped": len(summary.skipped),
-            }
-        )
-    )
-
-
 def run_child(*args: str) -> dict:
     """Run a phase of this script in a fresh Python process; return its JSON and the children's peak RSS."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=False)
+    done = subprocess.run([sys.executable, PHASES, *args], capture_output=True, text=True, check=False)
     if done.returncode:
         raise SystemExit(f"phase {args[0]} failed:\n{done.stderr}")
     result = json.loads(done.stdout.strip().splitlines()[-1])
@@ -137,76 +78,6 @@ def run_child(*args: str) -> dict:
 def disk_mb(folder: Path) -> float:
     """Size of the files under a folder, in MiB."""
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
-
-
-def _percentiles(values: list[float]) -> dict:
-    ordered = sorted(values)
-
-    def pick(q: float) -> float:
-        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-    return {"p50_ms": pick(0.5), "p95_ms": pick(0.95), "p99_ms": pick(0.99), "max_ms": ordered[-1]}
-
-
-def _child_search(home: str) -> None:
-    started = time.perf_counter()
-    from indexer import Instance, QueryError, SearchRequest, WhooshBackend
-
-    Instance(Path(home)).start()
-    backend = WhooshBackend(Path(home))
-    backend.search(SearchRequest("调解"))
-    startup = time.perf_counter() - started
-    cold, warm, per_query, skipped = [], [], [], []
-    for query, filters in QUERY_MIX:
-        t = time.perf_counter()
-        try:
-            result = backend.search(SearchRequest(query, filters))
-        except QueryError as exc:  # a filter value this corpus lacks (the five seeds have few topics)
-            skipped.append({"query": query, "filters": filters, "error": str(exc)})
-            continue
-        cold.append((time.perf_counter() - t) * 1000)
-        runs = []
-        for _ in range(3):
-            t = time.perf_counter()
-            backend.search(SearchRequest(query, filters))
-            runs.append((time.perf_counter() - t) * 1000)
-        warm.append(statistics.median(runs))
-        per_query.append(
-            {
-                "query": query,
-                "filters": filters,
-                "total": result.total,
-                "partial": result.partial,
-                "cold_ms": round(cold[-1], 1),
-                "warm_ms": round(warm[-1], 1),
-            }
-        )
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(
-        json.dumps(
-            {
-                "startup_s": startup,
-                "warm": _percentiles(warm),
-                "cold": _percentiles(cold),
-                "serve_rss_mb": rss,
-                "queries": per_query,
-                "skipped": skipped,
-            },
-            ensure_ascii=False,
-        )
-    )
-
-
-def _child_incremental(home: str, report: str) -> None:
-    from indexer import Instance, SearchRequest, WhooshBackend, index_files
-
-    instance = Instance(Path(home)).start()
-    backend = WhooshBackend(Path(home))
-    backend.search(SearchRequest("调解"))
-    started = time.perf_counter()
-    index_files(instance, [Path(report)])
-    found = backend.search(SearchRequest('"govsearch增量索引测试"')).total
-    print(json.dumps({"incremental_s": time.perf_counter() - started, "found": found}))
 
 
 def reference_fts5(texts_with_meta: list[tuple[str, str, str]], queries: list[str]) -> dict:
@@ -237,7 +108,7 @@ def reference_fts5(texts_with_meta: list[tuple[str, str, str]], queries: list[st
         db.execute("SELECT region, count(*) FROM p WHERE p MATCH ? GROUP BY region", (match,)).fetchall()
         db.execute("SELECT year, count(*) FROM p WHERE p MATCH ? GROUP BY year", (match,)).fetchall()
         latencies.append((time.perf_counter() - t) * 1000)
-    return {"engine": "sqlite fts5 over jieba words", "index_seconds": build, **_percentiles(latencies)}
+    return {"engine": "sqlite fts5 over jieba words", "index_seconds": build, **percentiles(latencies)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -267,16 +138,16 @@ def main(argv: list[str] | None = None) -> int:
             if not args.home or not (args.home / "index").exists():
                 raise SystemExit("--search-only needs --home with an index in it")
             args.repeat = 0
-            from indexer import WhooshBackend
+            from indexer import Instance, open_backend
 
-            count = WhooshBackend(home).paragraph_count()
+            count = open_backend(Instance(home)).paragraph_count()
             runs.append(({"seconds": float("nan"), "paragraphs": count, "reports": 0, "peak_rss_mb": 0}, float("nan")))
         # jieba alone is measured before the first indexing run and after each one; a run's floor is the mean of the
         # measurements just before and just after it, so a machine that speeds up or slows down over minutes (this
         # one does, by half) biases neither side
         floors = [jieba_floor(texts)] if args.repeat else []
         for _ in range(args.repeat):
-            indexed = run_child("--_index", str(home), *map(str, paths))
+            indexed = run_child("index", str(home), *map(str, paths))
             floors.append(jieba_floor(texts))
             floor = (floors[-2] + floors[-1]) / 2
             runs.append((indexed, floor))
@@ -310,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
                 ],
             },
         }
-        searched = run_child("--_search", str(home))
+        searched = run_child("search", str(home))
         figures["search"] = searched["warm"]
         figures["search_cold"] = searched["cold"]
         figures["queries"] = searched["queries"]
@@ -323,15 +194,16 @@ def main(argv: list[str] | None = None) -> int:
             "某某县2026年政府工作报告\n一、测试\ngovsearch增量索引测试：这一段只为测量增量索引。\n" + texts[0],
             encoding="utf-8",
         )
-        increment = run_child("--_incremental", str(home), str(extra))
+        increment = run_child("incremental", str(home), str(extra))
         figures["incremental_s"] = increment["incremental_s"]
         figures["incremental_found"] = increment["found"]
-        from indexer import WhooshBackend
+        from indexer import Instance, open_backend
 
-        backend = WhooshBackend(home)
+        backend = open_backend(Instance(home))
         meta = [
-            (d["text"], "/".join(d.get("region_path", [])), d.get("year", ""))
-            for d in backend._current()[0].all_stored_fields()
+            (p.text, "/".join(p.report.region), str(p.report.year or ""))
+            for report in backend.reports()
+            for p in backend.report_paragraphs(report.id)
         ]
         backend.close()
         figures["reference"] = reference_fts5(meta, [q for q, _ in QUERY_MIX])
@@ -388,11 +260,4 @@ def print_table(f: dict) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "--_index":
-        _child_index(sys.argv[2], sys.argv[3:])
-    elif len(sys.argv) > 1 and sys.argv[1] == "--_search":
-        _child_search(sys.argv[2])
-    elif len(sys.argv) > 1 and sys.argv[1] == "--_incremental":
-        _child_incremental(sys.argv[2], sys.argv[3])
-    else:
-        sys.exit(main())
+    sys.exit(main())

@@ -5,15 +5,15 @@ Three layers, dependencies pointing one way (ingest and search never import an e
     ingest/         file → Report: decoding, cleaning, outline, metadata, regions, topics, overrides
     search/         engine-neutral search semantics: query language, synonyms, facets, matching, scoring,
                     tiers, re-ranking, highlighting; SearchService composes them over an engine's primitives
-    engine/         base.py: the Engine, EngineView and SearchBackend protocols; whoosh/: the embedded engine
+    engine/         base.py: the Engine, EngineView and SearchBackend protocols; one sub-package per engine
 
 `open_backend(instance)` gives the SearchBackend every front end uses; it deals in the records of records.py.
 """
 
 from .backend import open_backend
 from .build import IndexSummary, index_files, remove_reports
-from .engine.base import ENGINES, Rebuild, SearchBackend
-from .errors import ConfigFileError, IndexBusy, IndexMissing, IndexOutdated, QueryError, ReportError
+from .engine import DEFAULT_ENGINE, ENGINES, Rebuild, SearchBackend
+from .errors import ConfigFileError, IndexBusy, IndexMissing, IndexOutdated, QueryError, ReportError, SettingError
 from .ingest.files import find_report_files
 from .ingest.reports import Paragraph, Report, read_report
 from .ingest.topics import Taxonomy, TaxonomyError, load_taxonomy
@@ -35,6 +35,7 @@ from .search.synonyms import SynonymError
 
 __all__ = [
     "BUNDLED_CORPUS",
+    "DEFAULT_ENGINE",
     "ENGINES",
     "FACETS",
     "SECTION_SEPARATOR",
@@ -56,6 +57,7 @@ __all__ = [
     "SearchBackend",
     "SearchRequest",
     "SearchResult",
+    "SettingError",
     "StoredParagraph",
     "SynonymError",
     "Taxonomy",

@@ -30,6 +30,10 @@ class IndexOutdated(Exception):
     """The index was built by an older govsearch whose schema lacks fields this one writes."""
 
 
+class SettingError(ValueError):
+    """A setting whose value govsearch cannot use (e.g. GOVSEARCH_ENGINE naming no engine)."""
+
+
 class ConfigFileError(ValueError):
     """A line of one of the user's editable files (synonyms.txt, topics.txt, dictionary.txt) that cannot be read;
     the message names the file and the line."""

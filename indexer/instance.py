@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from analyzers import load_jieba
 
+from .engine import DEFAULT_ENGINE
+from .errors import ConfigFileError
 from .ingest.topics import DEFAULT_TAXONOMY, Taxonomy, load_taxonomy
 
 BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+_DICTIONARY_LINE = re.compile(r"^\S+( [0-9]+)?( [a-z]+)?$")  # jieba's `word [frequency] [tag]`, the word unbroken
+
+
+class DictionaryError(ConfigFileError):
+    """A line of `<home>/dictionary.txt` that is not `word [frequency] [tag]`."""
+
+
+def check_dictionary(path: Path) -> None:
+    """DictionaryError naming the first line of a user dictionary that jieba would misread (or its encoding)."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise DictionaryError(path, line, "is not UTF-8: save the file as UTF-8") from exc
+    for number, raw in enumerate(lines, start=1):
+        line = " ".join(raw.split())
+        if line and not _DICTIONARY_LINE.match(line):
+            raise DictionaryError(
+                path, number, f"expected 'word [frequency] [tag]' (e.g. 枫桥经验 100 n), got {raw.strip()!r}"
+            )
 
 
 @dataclass(frozen=True)
@@ -17,7 +40,7 @@ class Instance:
     """Where one govsearch installation keeps its files."""
 
     home: Path
-    engine: str = "whoosh"  # the search engine behind the index (see indexer/engine/)
+    engine: str = DEFAULT_ENGINE  # the search engine behind the index (see indexer/engine/)
 
     @property
     def cache_dir(self) -> Path:
@@ -47,5 +70,7 @@ class Instance:
     def start(self) -> Instance:
         """Create the folder and load jieba (once per process) with the user dictionary."""
         self.home.mkdir(parents=True, exist_ok=True)
+        if self.user_dictionary.is_file():
+            check_dictionary(self.user_dictionary)
         load_jieba(self.cache_dir, (self.user_dictionary,))
         return self

@@ -111,9 +111,13 @@ def reports_command(as_json: bool, home: str) -> None:
         if as_json:
             click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
         else:
-            click.echo(
-                f"{report.id}\t{report.year or '—'}\t{region_line(report.region)}\t{report.title} ({report.paragraphs}段)"
+            line = (
+                report.id,
+                report.year or "—",
+                region_line(report.region),
+                f"{report.title} ({report.paragraphs}段)",
             )
+            click.echo("\t".join(map(str, line)))
 
 
 @main.command("stats")

@@ -18,6 +18,7 @@ from indexer import (
     Instance,
     QueryError,
     SearchBackend,
+    SettingError,
     open_backend,
     region_line,
 )
@@ -40,7 +41,7 @@ class Group(click.Group):
             raise click.ClickException(f"{exc}\nSee `govsearch search --help` for the query syntax.") from exc
         except ConfigFileError as exc:
             raise click.ClickException(f"{exc}\nFix that line of the file and run again.") from exc
-        except (IndexBusy, IndexOutdated, IndexMissing, SavedError) as exc:
+        except (IndexBusy, IndexOutdated, IndexMissing, SavedError, SettingError) as exc:
             raise click.ClickException(str(exc)) from exc
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 from collections import namedtuple
 
+from indexer import DEFAULT_ENGINE, ENGINES
+
 Setting = namedtuple("Setting", "name default help")
 
 SETTINGS = (
     Setting(
         "HOME", "instance", "Instance folder: the index, jieba's cache, saved searches, topics.txt, dictionary.txt"
     ),
-    Setting("ENGINE", "whoosh", "Search engine behind the index: whoosh (embedded, the default)"),
+    Setting("ENGINE", DEFAULT_ENGINE, f"Search engine behind the index: {', '.join(ENGINES)} (the first is embedded)"),
     Setting("HOST", "127.0.0.1", "Address `govsearch serve` listens on"),
     Setting("PORT", 5000, "Port `govsearch serve` listens on"),
     Setting("PAGE_SIZE", 10, "Hits per page in the web UI and the API"),

@@ -108,6 +108,8 @@ def test_explain_shows_words_expansions_and_regions_in_the_cli_and_the_web(ranke
     cli = CliRunner().invoke(main, ["search", "老人 保定", "--explain", "--home", str(ranked.home)])
     assert "expanded:    老人 → 老年人" in cli.output and "region word: 保定 → 河北省 › 保定市" in cli.output
     as_json = CliRunner().invoke(main, ["search", "老人", "--explain", "--json", "--home", str(ranked.home)])
-    assert all(json.loads(line) for line in as_json.stdout.splitlines())  # explanation goes to stderr
+    lines = as_json.stdout.splitlines()
+    assert lines and all(json.loads(line)["id"] for line in lines)  # one hit per line; the explanation goes to stderr
+    assert "expanded:    老人 → 老年人" in as_json.stderr
     page = create_app({"HOME": str(ranked.home)}).test_client().get("/?q=老人").get_data(as_text=True)
     assert "扩展：老人→老年人" in page

@@ -118,6 +118,14 @@ def test_report_api_and_page_list_all_paragraphs_in_order(client):
     assert client.get("/api/reports/nope").status_code == 404
 
 
+def test_the_report_page_highlights_what_its_hit_highlighted(client):
+    _, data = api(client, q="老人")  # the seeds never say 老人: every hit is for the expansion 老年人
+    hit = data["hits"][0]
+    assert "<mark>老年人</mark>" in hit["highlight"]
+    page = client.get(f"/reports/{hit['report_id']}", query_string={"q": "老人"}).get_data(as_text=True)
+    assert "<mark>老年人</mark>" in page
+
+
 def test_paragraph_permalink_redirects_to_its_place(client):
     response = client.get("/reports/000_95bebef6734a544e-xxxxxx/3")
     assert response.status_code == 404

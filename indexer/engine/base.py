@@ -18,8 +18,6 @@ import numpy as np
 
 from ..records import FacetValue, ReportInfo, SearchRequest, SearchResult, StoredParagraph
 
-ENGINES = ("whoosh",)  # the names `open_backend` knows; whoosh is the embedded default
-
 # A unit of indexing work handed to `Engine.index`, and the function (run in the engine's workers) that turns it
 # into (path, report or None, reason): reason is "" for a report to write, "unchanged", or why it was skipped.
 Task = object
@@ -52,26 +50,8 @@ class EngineView(Protocol):
         """The stored paragraph with this number."""
 
 
-class Engine(Protocol):
-    """What an engine implements: storage, writing, and the reading primitives of `EngineView`."""
-
-    def exists(self) -> bool:
-        """Whether an index has been built."""
-
-    def reading(self) -> AbstractContextManager[EngineView]:
-        """The current snapshot (refreshed after commits), held for the duration of the `with` block."""
-
-    def report_paragraphs(self, report_id: str) -> list[StoredParagraph]:
-        """All paragraphs of a report, in order (empty for an unknown report)."""
-
-    def paragraph(self, report_id: str, number: int) -> StoredParagraph | None:
-        """Paragraph `number` of a report, or None."""
-
-    def reports(self) -> list[ReportInfo]:
-        """Every indexed report."""
-
-    def paragraph_count(self) -> int:
-        """How many paragraphs are indexed."""
+class Writing(Protocol):
+    """Writing an index, in one commit per run; rebuilding it aside. Engines and backends alike offer this."""
 
     def digests(self, report_ids: Iterable[str], into: Rebuild | None = None) -> dict[str, str]:
         """Indexed report id → digest of what is indexed for it, for the ids given that are indexed."""
@@ -98,9 +78,31 @@ class Engine(Protocol):
         """Release open files."""
 
 
+class Engine(Writing, Protocol):
+    """What an engine implements: storage, writing, and the reading primitives of `EngineView`."""
+
+    def exists(self) -> bool:
+        """Whether an index has been built."""
+
+    def reading(self) -> AbstractContextManager[EngineView]:
+        """The current snapshot (refreshed after commits), held for the duration of the `with` block."""
+
+    def report_paragraphs(self, report_id: str) -> list[StoredParagraph]:
+        """All paragraphs of a report, in order (empty for an unknown report)."""
+
+    def paragraph(self, report_id: str, number: int) -> StoredParagraph | None:
+        """Paragraph `number` of a report, or None."""
+
+    def reports(self) -> list[ReportInfo]:
+        """Every indexed report."""
+
+    def paragraph_count(self) -> int:
+        """How many paragraphs are indexed."""
+
+
 @runtime_checkable
-class SearchBackend(Protocol):
-    """What the front ends use: search, look-ups and writing, in govsearch's records."""
+class SearchBackend(Writing, Protocol):
+    """What the front ends use: search, look-ups and writing (see Writing), in govsearch's records."""
 
     def exists(self) -> bool:
         """Whether an index has been built."""
@@ -128,26 +130,3 @@ class SearchBackend(Protocol):
 
     def paragraph_count(self) -> int:
         """How many paragraphs are indexed."""
-
-    def digests(self, report_ids: Iterable[str], into: Rebuild | None = None) -> dict[str, str]:
-        """Indexed report id → digest of what is indexed for it."""
-
-    def index(
-        self, tasks: Iterable[Task], read: ReadReport, workers: int, into: Rebuild | None = None
-    ) -> Iterator[Outcome]:
-        """Index reports (see Engine.index)."""
-
-    def remove(self, report_ids: Collection[str]) -> None:
-        """Delete reports by id."""
-
-    def begin_rebuild(self) -> Rebuild:
-        """Start a fresh index aside."""
-
-    def finish_rebuild(self, rebuild: Rebuild) -> None:
-        """Swap a rebuilt index in."""
-
-    def abandon_rebuild(self, rebuild: Rebuild) -> None:
-        """Throw a rebuild away."""
-
-    def close(self) -> None:
-        """Release open files."""

@@ -1,6 +1,6 @@
 """Re-ranking features computed on a paragraph's own text: length, coverage and proximity of the query words.
 
-BM25F (whoosh) scores the words; these factors then make a paragraph that actually discusses the topic outrank a
+BM25F scores the words; these factors then make a paragraph that actually discusses the topic outrank a
 bare heading, a glossary line or a paragraph that only sits under a matching heading, and favour paragraphs
 where the words of a multi-word query occur close together.
 """

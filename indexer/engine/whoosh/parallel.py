@@ -1,7 +1,7 @@
-"""Index in one commit, in this process or on every core: each worker process reads, segments and writes its share of the reports as whoosh segments
-of its own (see SegmentSeries); the parent, which holds the index lock throughout, then deletes the replaced
-reports and commits all new segments in one TOC write. Until that write nothing is visible, so a failed run
-leaves the index as it was.
+"""Index in one commit, in this process or on every core: each worker process reads, segments and writes its
+share of the reports as whoosh segments of its own (see SegmentSeries); the parent, which holds the index lock
+throughout, then deletes the replaced reports and commits all new segments in one TOC write. Until that write
+nothing is visible, so a failed run leaves the index as it was.
 """
 
 from __future__ import annotations

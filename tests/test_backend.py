@@ -1,0 +1,42 @@
+"""The seam: callers open the backend by setting and deal only in govsearch's records."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from indexer import (
+    Instance,
+    ReportInfo,
+    SearchBackend,
+    SearchRequest,
+    SettingError,
+    StoredParagraph,
+    open_backend,
+)
+from search_app.cli import main
+
+
+def test_the_backend_speaks_in_records(seeds):
+    assert isinstance(seeds, SearchBackend)
+    reports = seeds.reports()
+    assert len(reports) == 5 and all(isinstance(r, ReportInfo) for r in reports)
+    first = seeds.report_paragraphs(reports[0].id)
+    assert len(first) == reports[0].paragraphs and [p.number for p in first] == list(range(1, len(first) + 1))
+    hit = seeds.search(SearchRequest("社区矫正")).hits[0]
+    found = seeds.paragraph(hit.id)
+    assert isinstance(found, StoredParagraph) and found.text == hit.text and found.report.title == hit.title
+    assert found.id == hit.id and found.key == hit.key  # a hit and its stored paragraph are the same passage
+
+
+def test_the_report_page_marks_what_the_hit_marked(seeds):
+    assert "老年人" in seeds.highlight_words("老人")  # the expansion a hit for 老人 is highlighted for
+    assert seeds.highlight_words('"老人"') == ["老人"] and seeds.highlight_words("(老人") == []
+
+
+def test_an_unknown_engine_is_refused_with_the_choices(tmp_path, monkeypatch):
+    with pytest.raises(SettingError, match="choose one of whoosh"):
+        open_backend(Instance(tmp_path, engine="nosuch"))
+    monkeypatch.setenv("GOVSEARCH_ENGINE", "nosuch")
+    result = CliRunner().invoke(main, ["stats", "--home", str(tmp_path)])
+    assert result.exit_code == 1 and "unknown search engine “nosuch”" in result.output
