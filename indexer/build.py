@@ -36,6 +36,7 @@ class IndexSummary:
     unchanged: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     removed: int = 0
+    notes: list[str] = field(default_factory=list)  # what was cleaned up after interrupted runs
 
     @property
     def failed(self) -> bool:
@@ -95,7 +96,7 @@ def _total_bytes(files: list[Path]) -> int:
 
 
 def _tasks(files: list[Path], digests: dict[str, str]) -> Iterator[Task]:
-    manifests: dict[Path, dict[str, Overrides]] = {}
+    manifests: dict[Path, dict[str, dict]] = {}
     for path in files:
         folder = path.parent
         if folder not in manifests:
@@ -103,7 +104,7 @@ def _tasks(files: list[Path], digests: dict[str, str]) -> Iterator[Task]:
         try:
             overrides, problem = read_overrides(path, manifests[folder]), ""
         except ReportError as exc:
-            overrides, problem = None, f"its metadata sidecar {exc}"  # the user's overrides are never ignored
+            overrides, problem = None, f"its metadata: {exc}"  # the user's overrides are never ignored
         yield path, overrides, digests.get(report_id(path)), problem
 
 
@@ -118,7 +119,7 @@ def index_files(
     instance.start()
     backend = open_backend(instance)
     files, missing = find_report_files(paths)
-    summary = IndexSummary(skipped=list(missing))
+    summary = IndexSummary(skipped=list(missing), notes=backend.recover())
     taxonomy = instance.taxonomy()
     workers = max(1, min(workers or min(2, os.cpu_count() or 1), len(files)))
     aside = backend.begin_rebuild() if rebuild else None

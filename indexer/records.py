@@ -149,6 +149,7 @@ class SearchResult:
     took_ms: float
     partial: int = 0  # hits missing one of several words, listed after the `total` hits with all of them
     explain: dict = field(default_factory=dict)  # how the query was understood (words, expansions, regions)
+    cut_short: bool = False  # the search ran out of time re-ranking: part of the order is plain BM25F
 
     @property
     def pages(self) -> int:
@@ -170,6 +171,7 @@ class SearchResult:
             "page_size": self.request.page_size,
             "pages": self.pages,
             "took_ms": round(self.took_ms, 1),
+            "cut_short": self.cut_short,
             "hits": [h.to_dict() for h in self.hits],
             "facets": {k: [v.to_dict() for v in values] for k, values in self.facets.items()},
             "years": [{"year": y, "count": c} for y, c in self.years],

@@ -21,6 +21,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(settings.load(config))
     app.json.ensure_ascii = False  # the API speaks Chinese; keep it readable
     app.config.setdefault("SECRET_KEY", None)
+    if not app.config["BASE_URL"]:
+        app.config["BASE_URL"] = f"http://{app.config['HOST']}:{app.config['PORT']}"
     instance = Instance(Path(app.config["HOME"]), engine=app.config["ENGINE"]).start()  # jieba loads now
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _secret_key(instance.home)
@@ -49,3 +51,10 @@ def _secret_key(home: Path) -> str:
         path.write_text(secrets.token_hex(32), encoding="ascii")
         path.chmod(0o600)
     return path.read_text(encoding="ascii").strip()
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute URL of a page, from the BASE_URL setting (never from the request's Host header)."""
+    from flask import current_app, url_for
+
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)

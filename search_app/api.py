@@ -4,8 +4,9 @@ Errors come as JSON with `status` and `error` (see errors.py)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request
 
+from . import external_url
 from .params import request_from_args
 from .saved_searches import status
 
@@ -46,8 +47,8 @@ def saved():
             "saved": [
                 status(store, backend, s).to_dict()
                 | {
-                    "url": url_for("saved.run", saved_id=s.id, _external=True),
-                    "feed_url": url_for("saved.feed", saved_id=s.id, _external=True),
+                    "url": external_url("saved.run", saved_id=s.id),
+                    "feed_url": external_url("saved.feed", saved_id=s.id),
                 }
                 for s in store.all()
             ],

@@ -39,6 +39,8 @@ def index_command(paths: tuple[Path, ...], rebuild: bool, home: str) -> None:
     instance = instance_of(home)
     targets = list(paths) or [BUNDLED_CORPUS]
     summary = index_files(instance, targets, rebuild=rebuild, progress=progress_bar)
+    for note in summary.notes:
+        click.echo(f"note: {note}")
     click.echo(
         f"indexed {summary.reports} reports ({summary.paragraphs:,} paragraphs); "
         f"{summary.unchanged} unchanged; skipped {len(summary.skipped)}" + (":" if summary.skipped else "")
@@ -169,7 +171,7 @@ def serve_command(host: str, port: int, home: str) -> None:
         click.echo(f"no index in {home} yet: indexing the bundled corpus ({BUNDLED_CORPUS})")
         summary = index_files(instance, [BUNDLED_CORPUS], progress=progress_bar)
         click.echo(f"indexed {summary.reports} reports ({summary.paragraphs:,} paragraphs)")
-    app = create_app({"HOME": str(instance.home), "ENGINE": instance.engine})
+    app = create_app({"HOME": str(instance.home), "ENGINE": instance.engine, "HOST": host, "PORT": port})
     click.echo(f"govsearch is serving {instance.home} at http://{host}:{port}/  (Ctrl+C to stop)")
     serve(app, host=host, port=port, threads=8, ident="govsearch")
 

@@ -14,7 +14,7 @@ from indexer.search.highlight import mark, match_spans
 
 from . import params
 from .saved_pages import store
-from .saved_searches import mark_hits_seen, new_count
+from .saved_searches import new_count
 from .saved_store import SavedError, SavedSearch
 
 pages = Blueprint("pages", __name__)
@@ -35,6 +35,14 @@ EXPORT_FIELDS = (
 )
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A CSV cell a spreadsheet will not run as a formula (OWASP: a leading ' before = + - @ tab or CR)."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
 def _backend():
     return current_app.extensions["govsearch"]
 
@@ -49,11 +57,10 @@ def search():
     seen = store().seen(saved.id) if saved else set()
     result = _backend().search(search_request, exclude=seen if saved and request.args.get("new") else ())
     new_ids: set[str] = set()
-    new_left = 0
-    if saved:
+    new_total = 0
+    if saved:  # a GET changes nothing: hits stay new until the 标为已读 form (a POST) marks them seen
         new_ids = {hit.id for hit in result.hits if hit.key not in seen}
-        mark_hits_seen(store(), saved, result.hits)  # viewed now: not new next time
-        new_left = new_count(_backend(), saved, seen | {hit.key for hit in result.hits})
+        new_total = new_count(_backend(), saved, seen)
     return render_template(
         "search.html",
         request_=search_request,
@@ -63,7 +70,7 @@ def search():
         max_year_count=max((c for _, c in result.years), default=0),
         drop_words=params.without_one_word(search_request.query) if not result.total else [],
         saved=saved,
-        new_left=new_left,
+        new_total=new_total,
         new_ids=new_ids,
         keep=[("saved", str(saved.id))] + ([("new", "1")] if request.args.get("new") else []) if saved else [],
     )
@@ -106,7 +113,13 @@ def export(fmt: str):
     for hit in hits:
         writer.writerow(
             [
-                region_line(hit[f]) if f == "region" else "、".join(hit[f]) if f in ("topics", "missing") else hit[f]
+                spreadsheet_safe(
+                    region_line(hit[f])
+                    if f == "region"
+                    else "、".join(hit[f])
+                    if f in ("topics", "missing")
+                    else hit[f]
+                )
                 for f in EXPORT_FIELDS
             ]
         )
@@ -134,4 +147,5 @@ def paragraph(report_id: str, number: int):
     """Permanent link of a paragraph: its place in its report."""
     if _backend().paragraph(f"{report_id}#{number}") is None:
         abort(404)
-    return redirect(url_for("pages.report", report_id=report_id, **request.args) + f"#p{number}")
+    kept = {k: request.args[k] for k in ("q", "back") if request.args.get(k)}  # nothing else reaches url_for
+    return redirect(url_for("pages.report", report_id=report_id, **kept) + f"#p{number}")

@@ -10,6 +10,7 @@ import click
 from indexer import FACETS, SORTS, QueryError, SearchBackend
 
 from .cli_common import backend_of, echo_hit, home_option, instance_of
+from .saved_import import MAX_BYTES
 from .saved_searches import (
     CHECK_LIMIT,
     edit,
@@ -222,15 +223,12 @@ def export_command(file, home: str) -> None:
 
 
 @saved_group.command("import")
-@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+@click.argument("file", type=click.File("rb"))
 @home_option
 def import_command(file, home: str) -> None:
-    """Add the saved searches of an exported FILE; names already saved are skipped and listed."""
+    """Add the saved searches of an exported FILE, all or nothing; names already saved are skipped and listed."""
     store, backend = _open(home)
-    try:
-        summary = import_saved(store, backend, json.load(file))
-    except json.JSONDecodeError as exc:
-        raise click.ClickException(f"{file.name} is not JSON: {exc}") from exc
+    summary = import_saved(store, backend, file.read(MAX_BYTES + 1))
     click.echo(f"imported {len(summary.added)}: {'、'.join(summary.added) or 'none'}")
     for name, reason in summary.skipped:
         click.echo(f"  skipped “{name}”: {reason}")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -22,8 +23,9 @@ from flask import (
 
 from indexer import FACETS
 
-from . import params
+from . import external_url, params
 from .saved_feed import FEED_SIZE, atom_feed
+from .saved_import import MAX_BYTES
 from .saved_searches import (
     edit,
     import_saved,
@@ -57,6 +59,14 @@ def _lookup(saved_id: int) -> SavedSearch:
 def results_url(saved: SavedSearch, **extra) -> str:
     """The normal results page for a saved search, in saved-search mode (new hits marked)."""
     return params.url_of(url_for("pages.search"), request_of(saved), extra=[("saved", str(saved.id)), *extra.items()])
+
+
+def local_path(target: str) -> str:
+    """`target` when it is a path on this site (/…, not //host or a scheme), else "": redirects stay here."""
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return ""
+    return target
 
 
 def _form_filters() -> dict[str, list[str]]:
@@ -141,7 +151,7 @@ def seen(saved_id: int):
     saved = _lookup(saved_id)
     count = mark_all_seen(store(), _backend(), saved)
     flash(f"「{saved.name}」的 {count} 条新结果已标为已读。")
-    return redirect(request.form.get("next") or url_for("saved.index"))
+    return redirect(local_path(request.form.get("next", "")) or url_for("saved.index"))
 
 
 @saved_pages.get("/<int:saved_id>/feed.atom")
@@ -152,9 +162,9 @@ def feed(saved_id: int):
     body = atom_feed(
         saved,
         result,
-        feed_url=url_for("saved.feed", saved_id=saved.id, _external=True),
-        results_url=url_for("saved.run", saved_id=saved.id, _external=True),
-        link_of=lambda hit: url_for("pages.paragraph", report_id=hit.report_id, number=hit.paragraph, _external=True),
+        feed_url=external_url("saved.feed", saved_id=saved.id),
+        results_url=external_url("saved.run", saved_id=saved.id),
+        link_of=lambda hit: external_url("pages.paragraph", report_id=hit.report_id, number=hit.paragraph),
     )
     return Response(body, mimetype="application/atom+xml")
 
@@ -178,11 +188,7 @@ def import_():
         flash("请选择要导入的 JSON 文件。", "error")
         return redirect(url_for("saved.index"))
     try:
-        data = json.loads(upload.read().decode("utf-8-sig"))
-        summary = import_saved(store(), _backend(), data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        flash(f"无法导入：{upload.filename} 不是 UTF-8 JSON 文件（{exc}）。", "error")
-        return redirect(url_for("saved.index"))
+        summary = import_saved(store(), _backend(), upload.read(MAX_BYTES + 1))
     except SavedError as exc:
         flash(f"无法导入：{exc}", "error")
         return redirect(url_for("saved.index"))

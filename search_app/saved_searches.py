@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from indexer import FACETS, Hit, QueryError, SearchBackend, SearchRequest, SearchResult
 
+from .saved_import import parse_export
 from .saved_store import SavedError, SavedSearch, SavedStore, clean_name
 
 CHECK_LIMIT = 1000  # new hits listed per saved search and check; the rest stay new for the next one
@@ -127,32 +128,26 @@ def mark_all_seen(store: SavedStore, backend: SearchBackend, saved: SavedSearch)
     return store.mark_seen(saved.id, backend.passage_keys(request_of(saved)))
 
 
-def import_saved(store: SavedStore, backend: SearchBackend, data: dict) -> ImportSummary:
-    """Add the saved searches of an export; a name already present is skipped and reported, never overwritten."""
-    if not isinstance(data, dict) or not isinstance(data.get("saved"), list):
-        raise SavedError("not a govsearch saved-search export (expected a JSON object with a “saved” list)")
-    summary = ImportSummary()
+def import_saved(store: SavedStore, backend: SearchBackend, data: bytes) -> ImportSummary:
+    """Add the saved searches of an exported file, all or nothing: every entry is checked (fields, then its query
+    against the index) before any is added. A name already present is skipped and reported, never overwritten."""
+    entries = parse_export(data)
     existing = {s.name: s for s in store.all()}
-    for number, entry in enumerate(data["saved"], start=1):
-        if not isinstance(entry, dict):
-            summary.skipped.append((f"entry {number}", "not an object"))
+    summary, ready = ImportSummary(), []
+    for number, entry in enumerate(entries, start=1):
+        if entry.name in existing or entry.name in {e.name for e, _ in ready}:
+            known = existing.get(entry.name)
+            same = known is not None and (known.query, known.filters) == (entry.query, entry.filters)
+            summary.skipped.append(
+                (entry.name, "already saved (same question)" if same else "a different saved search has this name")
+            )
             continue
-        label = str(entry.get("name", f"entry {number}"))
         try:
-            name = clean_name(str(entry.get("name", "")))
-            if name in existing:
-                same = existing[name].query == entry.get("query") and existing[name].filters == clean_filters(
-                    entry.get("filters", {})
-                )
-                reason = "already saved (same question)" if same else "a different saved search has this name"
-                summary.skipped.append((name, reason))
-                continue
-            query, filters, keys = _checked(backend, str(entry.get("query", "")), entry.get("filters", {}))
-            seen = entry.get("seen")
-            saved = store.add(name, query, filters, seen=seen if isinstance(seen, list) else keys)
+            query, filters, keys = _checked(backend, entry.query, entry.filters)
         except SavedError as exc:
-            summary.skipped.append((label, str(exc)))
-            continue
-        existing[saved.name] = saved
-        summary.added.append(saved.name)
+            raise SavedError(f"entry {number} (“{entry.name}”): {exc}; nothing was imported") from exc
+        ready.append((entry, (query, filters, keys)))
+    for entry, (query, filters, keys) in ready:
+        store.add(entry.name, query, filters, seen=entry.seen if entry.seen is not None else keys)
+        summary.added.append(entry.name)
     return summary

@@ -16,6 +16,11 @@ SETTINGS = (
     Setting("ENGINE", DEFAULT_ENGINE, f"Search engine behind the index: {', '.join(ENGINES)} (the first is embedded)"),
     Setting("HOST", "127.0.0.1", "Address `govsearch serve` listens on"),
     Setting("PORT", 5000, "Port `govsearch serve` listens on"),
+    Setting(
+        "BASE_URL",
+        "",
+        "Absolute address of the site in feeds and API links (default: http://HOST:PORT), never the Host header",
+    ),
     Setting("PAGE_SIZE", 10, "Hits per page in the web UI and the API"),
     Setting("EXPORT_LIMIT", 5000, "Most hits one CSV/JSON export holds"),
 )

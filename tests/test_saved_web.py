@@ -63,8 +63,11 @@ def test_save_from_the_results_page_then_new_hits_show_in_list_page_and_feed(
     assert len({e.id for e in feed.entries}) == len(feed.entries) == record["total"] + 1
 
     results = client.get(record["url"], follow_redirects=True).get_data(as_text=True)
-    assert results.count('class="hit new"') == 1 and '本页 <strong id="new-on-page">1</strong> 条新结果' in results
-    assert saved_api(client)["社区矫正 广东省"]["new"] == 0  # viewed, so seen
+    assert results.count('class="hit new"') == 1 and '本页 <strong id="new-on-page">1</strong> 条' in results
+    assert saved_api(client)["社区矫正 广东省"]["new"] == 1  # a GET changes nothing: still new
+    seen = client.post(f"/saved/{record['id']}/seen", data={"csrf_token": token(client), "next": "//evil.example/x"})
+    assert seen.status_code == 302 and seen.headers["Location"] == "/saved"  # never to another site
+    assert saved_api(client)["社区矫正 广东省"]["new"] == 0
     assert 'class="hit new"' not in client.get(record["url"], follow_redirects=True).get_data(as_text=True)
 
 

@@ -62,6 +62,10 @@ class Writing(Protocol):
         """Read and write the reports of `tasks` (each replacing what was indexed under its id); yield each
         task's outcome as it finishes; commit once at the end, so a failed run changes nothing."""
 
+    def recover(self) -> list[str]:
+        """Clean up what interrupted runs left behind (a lock of a dead process, unfinished rebuilds); return a
+        sentence for each thing done."""
+
     def remove(self, report_ids: Collection[str]) -> None:
         """Delete reports by id, in one commit."""
 

@@ -21,7 +21,17 @@ _CHINESE_ENCODINGS = {"gb18030", "gbk", "gb2312", "big5", "utf_16", "utf_16_le",
 
 
 def decode_report(data: bytes, path: Path) -> str:
-    """Return the text of a report file's bytes, or raise ReportError saying why it is not text."""
+    """Return the text of a report file's bytes, or raise ReportError saying why it is not text. A few stray NULs
+    in a text are dropped; a file more than a tenth NULs is binary."""
+    text = _decode(data, path)
+    if "\x00" in text:
+        if text.count("\x00") * 10 > len(text) or not text.replace("\x00", "").strip():
+            raise ReportError(path, "binary data (NUL bytes), not a text report")
+        text = text.replace("\x00", "")
+    return text
+
+
+def _decode(data: bytes, path: Path) -> str:
     if not data.strip():
         raise ReportError(path, "the file is empty")
     for bom, encoding in _BOMS:
@@ -40,7 +50,7 @@ def decode_report(data: bytes, path: Path) -> str:
         if "\x00" not in text:
             return text
     if b"\x00" in data:
-        raise ReportError(path, "binary data, not a text report")
+        raise ReportError(path, "binary data (NUL bytes), not a text report")
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -86,8 +87,18 @@ def split_signature(lines: list[Line]) -> tuple[list[Line], str, str]:
     return body, org, date
 
 
+FIRST_YEAR = 1949  # the earliest year a report can be about
+
+
+def last_year() -> int:
+    """The latest year a report can be about: next year (a plan for the coming year)."""
+    return datetime.date.today().year + 1
+
+
 def _years(text: str) -> list[int]:
-    return [int(y) for y in _YEAR.findall(text)]
+    """Years named in a text that a report can be about (not 2035 of 2035年远景目标)."""
+    latest = last_year()
+    return [y for y in map(int, _YEAR.findall(text)) if FIRST_YEAR <= y <= latest]
 
 
 def report_year(title: str, opening: list[str], date: str, text: str) -> int | None:

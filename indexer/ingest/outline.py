@@ -15,6 +15,8 @@ _LEVELS = (
     re.compile(r"^[（(][0-9０-９]{1,2}[)）]"),
 )
 _SENTENCE_END = "。；！？;!?…"
+MAX_PARAGRAPH = 3000  # characters: a longer "paragraph" is split at sentence ends (a hit stays readable, and
+# highlighting, re-ranking and indexing stay bounded per paragraph)
 _TERMINATORS = _SENTENCE_END + "：:"
 _CLOSERS = "”’」』)）》"
 _MID_SENTENCE = "，,、"
@@ -123,5 +125,19 @@ def split_sections(lines: list[Line]) -> list[Section]:
         if block.level:
             continue
         # A lead heading stays on the stack: it also heads the lines after it, until a sibling heading.
-        sections.append(Section(block.text, tuple(heading for _, heading in stack)))
+        path = tuple(heading for _, heading in stack)
+        sections.extend(Section(piece, path) for piece in bound_paragraph(block.text))
     return sections
+
+
+def bound_paragraph(text: str, limit: int = MAX_PARAGRAPH) -> list[str]:
+    """A paragraph longer than `limit` characters (a page saved without line breaks) as pieces of at most `limit`,
+    cut after the last sentence end before the limit, or at the limit where a piece has none."""
+    pieces = []
+    while len(text) > limit:
+        window = text[:limit]
+        cut = max(window.rfind(end) for end in _SENTENCE_END) + 1
+        cut = cut if cut > limit // 4 else limit
+        pieces.append(text[:cut].strip())
+        text = text[cut:].strip()
+    return [p for p in (*pieces, text) if p]

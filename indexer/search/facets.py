@@ -34,7 +34,7 @@ class FacetSets:
         """Facet sets over an engine's facet arrays (facet → value → sorted live paragraph numbers)."""
         years = np.zeros(len(live), dtype=np.int32)
         for year, ids in arrays.get("year", {}).items():
-            if year.isdigit():
+            if year.isdigit() and len(year) <= 4:  # a value no check let in cannot overflow the column
                 years[ids] = int(year)
         return cls({facet: dict(arrays.get(facet, {})) for facet in FACETS}, live, years)
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_left
-from functools import lru_cache
+from collections import OrderedDict
 from html import escape
 
 from analyzers import char_tokens
@@ -14,8 +15,32 @@ SNIPPET_CHARS = 160
 _GAP = "\x00"
 
 
-@lru_cache(maxsize=8192)
+_CACHE_CHARS = 1_000_000  # characters of paragraphs kept compacted (about 100 MB with their spans)
+_cache: OrderedDict[str, tuple[str, list[int], list[tuple[int, int]]]] = OrderedDict()
+_cached_chars = 0
+_cache_lock = threading.Lock()
+
+
 def _compact(text: str) -> tuple[str, list[int], list[tuple[int, int]]]:
+    """`_compacted(text)`, the most recently used kept while they hold under _CACHE_CHARS characters in all."""
+    global _cached_chars
+    with _cache_lock:
+        found = _cache.get(text)
+        if found is not None:
+            _cache.move_to_end(text)
+            return found
+    found = _compacted(text)
+    with _cache_lock:
+        if text not in _cache:
+            _cache[text] = found
+            _cached_chars += len(text)
+        while _cached_chars > _CACHE_CHARS and len(_cache) > 1:
+            old, _ = _cache.popitem(last=False)
+            _cached_chars -= len(old)
+    return found
+
+
+def _compacted(text: str) -> tuple[str, list[int], list[tuple[int, int]]]:
     """The exact characters of `text` joined by NULs, where each token starts in that string, and its span."""
     tokens = char_tokens(text)
     compact = _GAP + _GAP.join(t.text for t in tokens) + _GAP

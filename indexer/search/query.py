@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from ..errors import QueryError
 
 MAX_QUERY_LENGTH = 500
+MAX_WORDS = 32  # distinct words and phrases in one query: each costs a match, a score and highlights
 FIELD_ALIASES = {
     "region": "region",
     "地区": "region",
@@ -158,6 +159,7 @@ class _Parser:
             if self.peek() in (None, ")", "OR"):
                 raise QueryError("OR needs a word on each side, e.g. 调解 OR 仲裁")
             nodes.append(self.and_expr())
+        nodes = list(dict.fromkeys(nodes))  # a word given twice means it once
         return nodes[0] if len(nodes) == 1 else Or(tuple(nodes))
 
     def and_expr(self) -> Node:
@@ -173,6 +175,7 @@ class _Parser:
             raise QueryError(
                 "OR needs a word on each side, e.g. 调解 OR 仲裁" if self.peek() == "OR" else "empty query"
             )
+        nodes = list(dict.fromkeys(nodes))
         return nodes[0] if len(nodes) == 1 else And(tuple(nodes))
 
     def unary(self) -> Node:
@@ -236,9 +239,23 @@ def parse_query(query: str) -> Node:
     if len(query) > MAX_QUERY_LENGTH:
         raise QueryError(f"the query is {len(query)} characters long; shorten it to {MAX_QUERY_LENGTH} or fewer")
     node = _Parser(_lex(query)).parse()
+    count = len(set(all_texts(node)))
+    if count > MAX_WORDS:
+        raise QueryError(f"the query has {count} different words and phrases; use at most {MAX_WORDS}")
     if not _has_positive(node):
         raise QueryError("the query only excludes or filters: add at least one word to search for")
     return node
+
+
+def all_texts(node: Node) -> list[Text]:
+    """Every word and phrase of a tree, excluded ones too."""
+    if isinstance(node, Text):
+        return [node]
+    if isinstance(node, Not):
+        return all_texts(node.node)
+    if isinstance(node, And | Or):
+        return [t for n in node.nodes for t in all_texts(n)]
+    return []
 
 
 def positive_texts(node: Node) -> list[Text]:

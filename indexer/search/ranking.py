@@ -7,6 +7,8 @@ where the words of a multi-word query occur close together.
 
 from __future__ import annotations
 
+import heapq
+
 SHORT_PARAGRAPH = 50  # characters; shorter paragraphs are damped (√(length / 50))
 HEADING_ONLY = 0.5  # a word found only in the headings or title above a paragraph counts half
 PROXIMITY_WEIGHT = 0.5  # up to +50% when the words are adjacent
@@ -29,17 +31,29 @@ def coverage_factor(spans_per_word: list[Spans]) -> float:
 
 
 def shortest_window(spans_per_word: list[Spans]) -> int:
-    """The length of the shortest stretch of text holding one occurrence of every word that occurs."""
+    """The length of the shortest stretch of text holding one occurrence of every word that occurs.
+
+    Occurrences are taken in order of their start; at each one, the latest occurrence of every word makes a window
+    from the smallest start to the largest end among them. Both are kept in heaps whose stale entries (a word's
+    earlier occurrence) are dropped lazily: O(n log n) for n occurrences, whatever the number of words."""
     events = sorted((start, end, i) for i, spans in enumerate(spans_per_word) for start, end in spans)
     wanted = sum(1 for spans in spans_per_word if spans)
+    latest: dict[int, int] = {}  # word → the index in `events` of its latest occurrence
+    starts: list[tuple[int, int, int]] = []  # (start, event index, word)
+    ends: list[tuple[int, int, int]] = []  # (−end, event index, word)
     best = None
-    last: dict[int, tuple[int, int]] = {}
-    for start, end, i in events:
-        last[i] = (start, end)
-        if len(last) == wanted:
-            low = min(s for s, _ in last.values())
-            high = max(e for _, e in last.values())
-            best = high - low if best is None else min(best, high - low)
+    for number, (start, end, word) in enumerate(events):
+        latest[word] = number
+        heapq.heappush(starts, (start, number, word))
+        heapq.heappush(ends, (-end, number, word))
+        if len(latest) < wanted:
+            continue
+        while latest[starts[0][2]] != starts[0][1]:
+            heapq.heappop(starts)
+        while latest[ends[0][2]] != ends[0][1]:
+            heapq.heappop(ends)
+        window = -ends[0][0] - starts[0][0]
+        best = window if best is None else min(best, window)
     return best or 0
 
 

@@ -27,6 +27,8 @@ from .synonyms import DEFAULT_SYNONYMS, Synonyms, load_synonyms
 from .tiers import Ranking, Tier
 from .understanding import understand
 
+RERANK_BUDGET = 0.5  # seconds of a search after which hits are no longer re-ranked on their text
+
 
 class SearchService:
     """A SearchBackend: search, look-ups and writing over one engine, with the synonyms of an instance folder."""
@@ -72,15 +74,18 @@ class SearchService:
             partial = sel.facets.narrow(sel.partial, sel.chosen)
             total, partials = int(np.count_nonzero(final)), int(np.count_nonzero(partial))
             counted = sel.matched if sel.matched.any() or not sel.partial.any() else sel.partial
-            hits = []
+            hits, cut_short = [], False
             if total or partials:
-                ranked = _rank(sel, final, partial, request.sort)
+                ranked = _rank(sel, final, partial, request.sort, started + RERANK_BUDGET)
                 start = (request.page - 1) * request.page_size
                 hits = [
                     _hit(view.paragraph(docnum), score, sel, docnum)
                     for score, docnum in ranked.page(start, start + request.page_size)
                 ]
+                cut_short = ranked.cut_short
             explain = sel.plan.to_dict()
+            if cut_short:
+                explain["cut_short"] = f"re-ranking stopped after {RERANK_BUDGET:g} s; the rest is in BM25F order"
             return SearchResult(
                 request=request,
                 understood=explain["understood"],
@@ -92,6 +97,7 @@ class SearchService:
                 took_ms=(time.perf_counter() - started) * 1000,
                 partial=partials,
                 explain=explain,
+                cut_short=cut_short,
             )
 
     def passage_keys(self, request: SearchRequest) -> set[str]:
@@ -149,6 +155,10 @@ class SearchService:
         """Index reports (see Engine.index)."""
         return self.engine.index(tasks, read, workers, into)
 
+    def recover(self) -> list[str]:
+        """Clean up what interrupted runs left behind; say what was done."""
+        return self.engine.recover()
+
     def remove(self, report_ids: Collection[str]) -> None:
         """Delete reports by id."""
         self.engine.remove(report_ids)
@@ -171,7 +181,7 @@ class SearchService:
         self.engine.close()
 
 
-def _rank(sel: Selection, final: Docs, partial: Docs, sort: str) -> Ranking:
+def _rank(sel: Selection, final: Docs, partial: Docs, sort: str, deadline: float) -> Ranking:
     """Every hit, best first: all words before missing one; within each, BM25F re-ranked on the text."""
     wanted = final | partial
     score = scores(sel.view, sel.plan, sel.facets, wanted)
@@ -185,7 +195,7 @@ def _rank(sel: Selection, final: Docs, partial: Docs, sort: str) -> Ranking:
         order = docs[np.lexsort((-docs, -score[docs], -sel.facets.years[docs], ~final[docs]))]
         return Ranking([order], score)
     adjust = functools.partial(_rerank, sel)
-    return Ranking([Tier(final, score, adjust), Tier(partial, score, adjust)], score)
+    return Ranking([Tier(final, score, adjust, deadline), Tier(partial, score, adjust, deadline)], score)
 
 
 def _rerank(sel: Selection, score: float, docnum: int) -> tuple[int, float]:

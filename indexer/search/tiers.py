@@ -3,6 +3,7 @@ RERANK_DEPTH by BM25F re-ranked on their own text, then the rest by BM25F, docum
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,10 +18,14 @@ class Tier:
     """The hits of one tier in rank order, worked out only as far as a page needs: the best RERANK_DEPTH by
     BM25F re-ranked on their text, then the rest by BM25F (document number breaking ties)."""
 
-    def __init__(self, docs: Docs, scores: np.ndarray, rerank: Callable[[float, int], tuple]) -> None:
+    def __init__(
+        self, docs: Docs, scores: np.ndarray, rerank: Callable[[float, int], tuple], deadline: float = float("inf")
+    ) -> None:
         self.docs = np.flatnonzero(docs)
         self.scores = scores
         self.rerank = rerank
+        self.deadline = deadline  # time.perf_counter() past which the head is left in BM25F order
+        self.cut_short = False  # whether the deadline passed before the whole head was re-ranked
         self._head: list[tuple[float, int]] | None = None
         self._tail: np.ndarray | None = None
 
@@ -40,8 +45,15 @@ class Tier:
                 head = self._best_first(contenders)[:RERANK_DEPTH]
             else:
                 head = self._best_first(docs)
-            best = sorted(((self.rerank(float(scores[d]), int(d)), int(d)) for d in head), reverse=True)
+            reranked = []
+            for d in head:
+                if time.perf_counter() > self.deadline:
+                    self.cut_short = True
+                    break
+                reranked.append((self.rerank(float(scores[d]), int(d)), int(d)))
+            best = sorted(reranked, reverse=True)
             self._head = [(score, docnum) for (_, score), docnum in best]
+            self._head += [(float(scores[d]), int(d)) for d in head[len(reranked) :]]  # in BM25F order, after
             self._head_ids = head
         out = self._head[where.start : where.stop]
         if where.stop > len(self._head):
@@ -59,6 +71,11 @@ class Ranking:
 
     parts: list[list[tuple[float, int]] | np.ndarray | Tier]
     scores: np.ndarray
+
+    @property
+    def cut_short(self) -> bool:
+        """Whether a tier ran out of time while re-ranking (its head is then partly in BM25F order)."""
+        return any(isinstance(part, Tier) and part.cut_short for part in self.parts)
 
     def page(self, start: int, end: int) -> list[tuple[float, int]]:
         """The (score, document) pairs from `start` to `end` in rank order."""

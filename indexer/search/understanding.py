@@ -72,7 +72,7 @@ def understand(tree: q.Node, facets: FacetSets, synonyms: Synonyms, relaxed: boo
     hard = [n for n in top if isinstance(n, q.Not | q.Filter)]
     several = len(soft) >= 2
     plans = {}
-    for text in _all_texts(tree):
+    for text in q.all_texts(tree):
         if text.phrase:
             plans[text] = WordPlan(text.text, True)
             continue
@@ -81,16 +81,6 @@ def understand(tree: q.Node, facets: FacetSets, synonyms: Synonyms, relaxed: boo
     if not (relaxed and several):
         soft, hard = [], top
     return Understanding(tree, plans, soft, hard)
-
-
-def _all_texts(node: q.Node) -> list[q.Text]:
-    if isinstance(node, q.Text):
-        return [node]
-    if isinstance(node, q.Not):
-        return _all_texts(node.node)
-    if isinstance(node, q.And | q.Or):
-        return [t for n in node.nodes for t in _all_texts(n)]
-    return []
 
 
 def _region_values(facets: FacetSets, word: str) -> tuple[str, ...]:

@@ -56,16 +56,19 @@ class Scorer:
                 self._held -= len(old)
         return found
 
-    def term(self, field: str, word: str, boost: float, wanted: np.ndarray) -> np.ndarray:
-        """boost × BM25F of one term, for every document (0 where it is absent or not wanted)."""
+    def term(self, field: str, word: str, boost: float, wanted: np.ndarray, io) -> np.ndarray:
+        """boost × BM25F of one term, for every document (0 where it is absent or not wanted); `io` is held while
+        whoosh's files are read."""
         scores = np.zeros(self.size, dtype=np.float64)
-        ids, tf = self.postings(field, word)
-        if not len(ids):
-            return scores
+        with io:
+            ids, tf = self.postings(field, word)
+            if not len(ids):
+                return scores
+            idf = self.searcher.idf(field, word)
+            average = self.searcher.avg_field_length(field) or 1
+            lengths = self.lengths(field)
         keep = wanted[ids]
         ids, tf = ids[keep], tf[keep]
-        idf = self.searcher.idf(field, word)
-        average = self.searcher.avg_field_length(field) or 1
-        length = self.lengths(field)[ids]
+        length = lengths[ids]
         scores[ids] = boost * idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * length / average)))
         return scores

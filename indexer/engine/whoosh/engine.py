@@ -1,8 +1,9 @@
 """The embedded engine: a whoosh index on disk, one document per paragraph, with numpy accelerators beside it.
 
 Every whoosh-specific thing lives in this package (engine/whoosh/); callers see engine/base.py's protocols only.
-One searcher per process, shared by its threads and read under one lock (whoosh reads segment files by seek +
-read); it is refreshed after commits and reopened after a rebuild is swapped in.
+One searcher per process, shared by its threads, its file reads under one lock (whoosh reads segment files by
+seek + read) but not whole searches; it is refreshed after commits, and reopened after a rebuild is swapped in
+(the old one closed when the last search using it is done).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from .location import IndexLocation
 from .parallel import write_in_process, write_parallel
 from .stored import find_fields
 from .view import WhooshView
-from .writing import committing
+from .writing import committing, recover
 
 
 class WhooshEngine:
@@ -30,10 +31,9 @@ class WhooshEngine:
     def __init__(self, home: Path, accelerated: bool = True) -> None:
         self.location = IndexLocation(home)
         self.accelerated = accelerated  # exact matching and scoring in numpy (False: whoosh's own, the reference)
-        self._lock = threading.Lock()
-        self._reading = threading.RLock()
+        self._lock = threading.Lock()  # guards which view is current
+        self._io = threading.RLock()  # whoosh's file reads, shared by every view
         self._target: str | None = None
-        self._searcher = None
         self._view: WhooshView | None = None
 
     def exists(self) -> bool:
@@ -44,28 +44,44 @@ class WhooshEngine:
 
     @contextmanager
     def reading(self) -> Iterator[WhooshView]:
-        """The current view, held under the reading lock."""
-        with self._reading:
-            yield self._current()
+        """The current view, kept open until the `with` block ends."""
+        with self._lock:
+            view = self._current()
+            view.users += 1
+        try:
+            yield view
+        finally:
+            with self._lock:
+                view.users -= 1
+                if view.retired and not view.users:
+                    view.close()
 
     def _current(self) -> WhooshView:
-        """The view of the current index; reopened after a swap, refreshed after commits."""
-        with self._lock:
-            target = self.location.target()
-            if self._searcher is None or target != self._target:
-                if self._searcher is not None:
-                    self._searcher.close()
-                self._searcher = self.location.open(read_only=True).searcher(weighting=BM25F())
-                self._target = target
-                self._view = None
-            else:
-                fresh = self._searcher.refresh()
-                if fresh is not self._searcher:
-                    self._searcher = fresh
-                    self._view = None
-            if self._view is None:
-                self._view = WhooshView(self._searcher, self.location.current(), self.accelerated)
-            return self._view
+        """The view of the current index (called under `_lock`); reopened after a swap, refreshed after commits."""
+        target = self.location.target()
+        if self._view is None or target != self._target:
+            if self._view is not None:
+                self._retire(self._view)
+            with self._io:
+                searcher = self.location.open(read_only=True).searcher(weighting=BM25F())
+            self._target = target
+            self._view = self._open_view(searcher)
+        else:
+            with self._io:
+                fresh = self._view.searcher.refresh()
+            if fresh is not self._view.searcher:  # the segments it still uses are shared with the new searcher
+                self._view = self._open_view(fresh)
+        return self._view
+
+    def _open_view(self, searcher) -> WhooshView:
+        with self._io:
+            return WhooshView(searcher, self.location.current(), self.accelerated, self._io)
+
+    @staticmethod
+    def _retire(view: WhooshView) -> None:
+        view.retired = True
+        if not view.users:
+            view.close()
 
     def report_paragraphs(self, report_id: str) -> list[StoredParagraph]:
         """All paragraphs of a report, in order."""
@@ -85,14 +101,13 @@ class WhooshEngine:
     def paragraph_count(self) -> int:
         """How many paragraphs are indexed."""
         with self.reading() as view:
-            return view.searcher.doc_count()
+            return view.count()
 
     def close(self) -> None:
         """Release the open searcher (and the segment files it holds open)."""
-        with self._reading, self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
+        with self._lock:
+            if self._view is not None:
+                self._retire(self._view)
                 self._view = None
 
     def __del__(self) -> None:
@@ -123,6 +138,17 @@ class WhooshEngine:
         if workers > 1:
             return write_parallel(folder, tasks, read, workers)
         return write_in_process(folder, tasks, read)
+
+    def recover(self) -> list[str]:
+        """Clean up what killed runs left: a lock file of a dead run, rebuilds abandoned aside. Say what was done."""
+        notes = []
+        if self.exists():
+            if note := recover(self.location.current()):
+                notes.append(note)
+        removed = self.location.clean_abandoned()
+        if removed:
+            notes.append(f"removed {len(removed)} unfinished rebuild(s) left by interrupted runs: {', '.join(removed)}")
+        return notes
 
     def remove(self, report_ids: Collection[str]) -> None:
         """Delete reports by id, in one commit."""

@@ -17,6 +17,9 @@ from whoosh.filedb.filestore import FileStorage
 
 from ...errors import IndexMissing, IndexOutdated
 from .schema import make_schema
+from .writing import alive
+
+BUILDING = ".govsearch-building"  # in an index folder being rebuilt aside: the id of the process building it
 
 
 class IndexLocation:
@@ -39,14 +42,36 @@ class IndexLocation:
         return self.link.resolve()
 
     def create_aside(self) -> Path:
-        """Create an empty index in a new folder beside the current one; return that folder."""
+        """Create an empty index in a new folder beside the current one, marked with this process's id while it
+        is being built; return that folder."""
         folder = self.home / "indexes" / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
         folder.mkdir(parents=True)
+        (folder / BUILDING).write_text(str(os.getpid()), encoding="ascii")
         whoosh_index.create_in(folder, make_schema())
         return folder
 
+    def clean_abandoned(self) -> list[str]:
+        """Delete the folders under `<home>/indexes/` that are not the current index and that no live process is
+        building (left by a rebuild that was killed, or by a swap interrupted before it removed the old index);
+        return their names."""
+        current = self.link.resolve() if self.link.is_symlink() else None
+        removed = []
+        for folder in sorted((self.home / "indexes").glob("*")) if (self.home / "indexes").is_dir() else []:
+            if not folder.is_dir() or folder.resolve() == current:
+                continue
+            try:
+                builder = int((folder / BUILDING).read_text(encoding="ascii").strip())
+            except (OSError, ValueError):
+                builder = None
+            if builder is not None and alive(builder):
+                continue
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder.name)
+        return removed
+
     def swap_in(self, folder: Path) -> None:
         """Make `folder` the current index atomically, then remove the previous one."""
+        (folder / BUILDING).unlink(missing_ok=True)
         previous = self.link.resolve() if self.link.is_symlink() else None
         temporary = self.home / f".index-{os.getpid()}"
         if temporary.is_symlink():

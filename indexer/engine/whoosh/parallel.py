@@ -6,9 +6,12 @@ nothing is visible, so a failed run leaves the index as it was.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
+import os
 import queue
+import signal
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -17,7 +20,10 @@ from whoosh import index as whoosh_index
 from ..base import Outcome, ReadReport, Task
 from .documents import report_documents
 from .segment_writer import SegmentSeries
+from .w3 import drop_inherited_lock
 from .writing import committing
+
+PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
 def write_task(series: SegmentSeries, task: Task, read: ReadReport) -> tuple[Outcome, str | None]:
@@ -47,8 +53,23 @@ def write_in_process(folder: Path, tasks: Iterable[Task], read: ReadReport) -> I
             raise
 
 
-def _worker(folder: str, read: ReadReport, tasks, results) -> None:
-    """Write the reports of every task taken off `tasks` into new segments; report each task, then the segments."""
+def die_with_parent(parent: int) -> None:
+    """Have the kernel kill this (forked) process when its parent dies (Linux's PR_SET_PDEATHSIG); exit now if
+    the parent is already gone."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the parent's queue closing ends the worker instead
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _worker(folder: str, read: ReadReport, tasks, results, writer, parent: int) -> None:
+    """Write the reports of every task taken off `tasks` into new segments; report each task, then the segments.
+    The worker dies with its parent and never holds the index lock (it closes its inherited copy)."""
+    die_with_parent(parent)
+    drop_inherited_lock(writer)
     gc.freeze()  # what the worker inherits (jieba's dictionary and tables, the taxonomy) is never garbage
     gc.set_threshold(20_000, 50, 100)  # documents come and go by the thousand, with few cycles: collect less often
     series = SegmentSeries(whoosh_index.open_dir(folder), Path(folder))
@@ -68,11 +89,9 @@ def write_parallel(folder: Path, tasks: Iterable[Task], read: ReadReport, worker
     replacing the reports that were written."""
     context = multiprocessing.get_context("fork")
     task_queue, results = context.Queue(), context.Queue()
-    processes = [
-        context.Process(target=_worker, args=(str(folder), read, task_queue, results), daemon=True)
-        for _ in range(workers)
-    ]
     with committing(folder) as commit:
+        worker_args = (str(folder), read, task_queue, results, commit.writer, os.getpid())
+        processes = [context.Process(target=_worker, args=worker_args, daemon=True) for _ in range(workers)]
         try:
             for process in processes:
                 process.start()

@@ -4,6 +4,7 @@ run through whoosh's own phrase queries and BM25F scorer (the reference the acce
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -18,11 +19,17 @@ from .stored import find_fields, paragraph_of, report_of
 
 
 class WhooshView:
-    """The primitives of engine/base.py's EngineView over one whoosh searcher."""
+    """The primitives of engine/base.py's EngineView over one whoosh searcher. whoosh reads segment files by
+    seek + read, so every call that reads them holds `io` (one lock per engine: views after a refresh share
+    segment readers); the numpy work between those reads runs unlocked, so one slow query never holds the others
+    up for longer than a read."""
 
-    def __init__(self, searcher, folder: Path, accelerated: bool) -> None:
+    def __init__(self, searcher, folder: Path, accelerated: bool, io: threading.RLock) -> None:
         reader = searcher.reader()
         self.searcher = searcher
+        self.io = io
+        self.users = 0  # searches holding this view (see WhooshEngine.reading)
+        self.retired = False  # replaced by a rebuilt index: closed when its last user is done
         self.size = reader.doc_count_all()
         self.live = live_documents(reader)
         self.facet_arrays = facet_arrays(reader, self.live)
@@ -33,26 +40,32 @@ class WhooshView:
     def docs_with(self, tokens: list[str]) -> np.ndarray:
         """Sorted numbers of live paragraphs where these character tokens occur in a row."""
         if self._chars is not None:
-            return self._chars.docs(tokens)
+            return self._chars.docs(tokens)  # memory-mapped arrays: no file reads
         query = Term(CHARS, tokens[0]) if len(tokens) == 1 else Phrase(CHARS, tokens)
-        return np.array(sorted(self.searcher.docs_for_query(query)), dtype=np.int64)
+        with self.io:
+            return np.array(sorted(self.searcher.docs_for_query(query)), dtype=np.int64)
 
     def term_scores(self, field: str, word: str, boost: float, wanted: np.ndarray) -> np.ndarray:
         """boost × BM25F of one word in one field, per paragraph; 0 where not `wanted`."""
         if self._scorer is not None:
-            return self._scorer.term(field, word, boost, wanted)
+            return self._scorer.term(field, word, boost, wanted, self.io)
         scores = np.zeros(self.size, dtype=np.float64)
         ids = set(np.flatnonzero(wanted).tolist())
         if ids:
+            self.io.acquire()
             # limit=None: with a limit, whoosh's collector skips blocks and can lose top hits
-            top = self.searcher.search(Term(field, word, boost=boost), limit=None, filter=ids, optimize=False)
-            for i in range(top.scored_length()):
-                scores[top.docnum(i)] = top.score(i)
+            try:
+                top = self.searcher.search(Term(field, word, boost=boost), limit=None, filter=ids, optimize=False)
+                for i in range(top.scored_length()):
+                    scores[top.docnum(i)] = top.score(i)
+            finally:
+                self.io.release()
         return scores
 
     def paragraph(self, docnum: int) -> StoredParagraph:
         """The stored paragraph with this number."""
-        fields = self.searcher.stored_fields(docnum)
+        with self.io:
+            fields = self.searcher.stored_fields(docnum)
         report = self._reports.get(fields["report_id"])
         if report is None:
             report = self._reports[fields["report_id"]] = report_of(fields)
@@ -60,14 +73,26 @@ class WhooshView:
 
     def report_paragraphs(self, report_id: str) -> list[StoredParagraph]:
         """All stored paragraphs of a report, in order."""
-        found = [self.paragraph(d) for d in self.searcher.document_numbers(report_id=report_id)]
-        return sorted(found, key=lambda p: p.number)
+        with self.io:
+            docnums = list(self.searcher.document_numbers(report_id=report_id))
+        return sorted((self.paragraph(d) for d in docnums), key=lambda p: p.number)
 
     def find(self, report_id: str, number: int) -> StoredParagraph | None:
         """Paragraph `number` of a report, or None."""
-        fields = find_fields(self.searcher, report_id, number)
+        with self.io:
+            fields = find_fields(self.searcher, report_id, number)
         return paragraph_of(fields) if fields else None
 
     def reports(self) -> list[ReportInfo]:
         """Every report, from its first paragraph's stored fields."""
-        return [report_of(d) for d in self.searcher.all_stored_fields() if d.get("number") == 1]
+        with self.io:
+            return [report_of(d) for d in self.searcher.all_stored_fields() if d.get("number") == 1]
+
+    def count(self) -> int:
+        """How many live paragraphs there are."""
+        return self.searcher.doc_count()
+
+    def close(self) -> None:
+        """Close the searcher (and the segment files it holds open)."""
+        with self.io:
+            self.searcher.close()

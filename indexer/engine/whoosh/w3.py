@@ -11,6 +11,7 @@ Tests read back every structure written here through whoosh's own reader (tests/
 from __future__ import annotations
 
 import io
+import os
 import pickle
 import zlib
 
@@ -42,6 +43,7 @@ __all__ = [
     "TermIndex",
     "W3Codec",
     "check_version",
+    "drop_inherited_lock",
     "pack_int",
     "pack_long",
     "pack_ushort",
@@ -122,6 +124,16 @@ def segment_length_bytes(leaf, field: str) -> np.ndarray | None:
 
 
 # -- writing --------------------------------------------------------------------------------------------
+
+
+def drop_inherited_lock(writer) -> None:
+    """In a forked child: close its copy of the writer's lock file. An flock belongs to the open file, which the
+    child shares until it closes it, so a child that outlived its parent would otherwise keep the index locked."""
+    lock = getattr(writer, "writelock", None)
+    if lock is not None and getattr(lock, "fd", None) is not None:
+        os.close(lock.fd)
+        lock.fd = None
+        lock.locked = False
 
 
 def term_info(
