@@ -159,12 +159,18 @@ def show_command(paragraph_id: str, context: int, home: str) -> None:
 @click.option(
     "--port", default=lambda: settings.load()["PORT"], show_default="5000", type=int, help="Port to listen on."
 )
+@click.option(
+    "--workers",
+    default=lambda: settings.load()["WORKERS"],
+    show_default="one per core",
+    type=click.IntRange(0),
+    help="Server processes (0: one per core).",
+)
 @home_option
-def serve_command(host: str, port: int, home: str) -> None:
+def serve_command(host: str, port: int, workers: int, home: str) -> None:
     """Serve the web UI and JSON API (building the index from the bundled corpus on a fresh instance)."""
-    from waitress import serve
-
     from . import create_app
+    from .server import serve, worker_count
 
     instance = instance_of(home)
     if not open_backend(instance).exists():
@@ -172,8 +178,9 @@ def serve_command(host: str, port: int, home: str) -> None:
         summary = index_files(instance, [BUNDLED_CORPUS], progress=progress_bar)
         click.echo(f"indexed {summary.reports} reports ({summary.paragraphs:,} paragraphs)")
     app = create_app({"HOME": str(instance.home), "ENGINE": instance.engine, "HOST": host, "PORT": port})
-    click.echo(f"govsearch is serving {instance.home} at http://{host}:{port}/  (Ctrl+C to stop)")
-    serve(app, host=host, port=port, threads=8, ident="govsearch")
+    count = worker_count(workers)
+    click.echo(f"govsearch is serving {instance.home} at http://{host}:{port}/ with {count} processes (Ctrl+C to stop)")
+    serve(app, host, port, count)
 
 
 main.add_command(saved_group)

@@ -21,6 +21,7 @@ SETTINGS = (
         "",
         "Absolute address of the site in feeds and API links (default: http://HOST:PORT), never the Host header",
     ),
+    Setting("WORKERS", 0, "Server processes of `govsearch serve` (0: one per core)"),
     Setting("PAGE_SIZE", 10, "Hits per page in the web UI and the API"),
     Setting("EXPORT_LIMIT", 5000, "Most hits one CSV/JSON export holds"),
 )

@@ -27,6 +27,9 @@ CJK_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 def pytest_configure(config) -> None:
     """The markers of this suite."""
     config.addinivalue_line("markers", "slow: corpus-wide checks (the 195 work reports); `-m 'not slow'` skips them")
+    config.addinivalue_line(
+        "markers", "reliability: kill -9, fuzzing and other fault tests; `-m reliability` runs them"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -184,12 +184,12 @@ def import_file(client, data: bytes):
             '{"saved": [{"name": "a", "query": "调解", "filters": {"region": 5}}]}'.encode(),
             "filters.region must be text",
         ),
-        ('{"saved": [{"name": "a", "query": null}]}'.encode(), "entry 1 (“a”): query must be non-empty text"),
-        ('{"saved": [{"name": "a", "query": "x", "seen": [["nested"]]}]}'.encode(), "seen must be a list"),
-        ('{"saved": [{"name": "ok", "query": "x"}, 7]}'.encode(), "entry 2: must be an object"),
+        (b'{"saved": [{"name": "a", "query": null}]}', "entry 1 (“a”): query must be non-empty text"),
+        (b'{"saved": [{"name": "a", "query": "x", "seen": [["nested"]]}]}', "seen must be a list"),
+        (b'{"saved": [{"name": "ok", "query": "x"}, 7]}', "entry 2: must be an object"),
         (b"[" * 100_000 + b"]" * 100_000, "nests too deeply"),
         ("调解".encode("gb18030"), "not UTF-8"),
-        ('{"saved": [{"name": "a", "query": "(x"}]}'.encode(), "entry 1 (“a”): the query cannot be saved"),
+        (b'{"saved": [{"name": "a", "query": "(x"}]}', "entry 1 (“a”): the query cannot be saved"),
     ],
 )
 def test_a_bad_import_names_the_first_bad_entry_and_imports_nothing(client, seed_copy, data, message):

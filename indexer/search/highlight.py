@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from array import array
 from bisect import bisect_left
 from collections import OrderedDict
 from html import escape
@@ -13,15 +14,16 @@ SNIPPET_CHARS = 160
 
 
 _GAP = "\x00"
+Compact = tuple[str, array, array, array]  # see _compacted
 
 
-_CACHE_CHARS = 1_000_000  # characters of paragraphs kept compacted (about 100 MB with their spans)
-_cache: OrderedDict[str, tuple[str, list[int], list[tuple[int, int]]]] = OrderedDict()
+_CACHE_CHARS = 8_000_000  # characters of texts kept compacted: ~14 bytes each with their positions, ~110 MB
+_cache: OrderedDict[str, Compact] = OrderedDict()
 _cached_chars = 0
 _cache_lock = threading.Lock()
 
 
-def _compact(text: str) -> tuple[str, list[int], list[tuple[int, int]]]:
+def _compact(text: str) -> Compact:
     """`_compacted(text)`, the most recently used kept while they hold under _CACHE_CHARS characters in all."""
     global _cached_chars
     with _cache_lock:
@@ -40,30 +42,31 @@ def _compact(text: str) -> tuple[str, list[int], list[tuple[int, int]]]:
     return found
 
 
-def _compacted(text: str) -> tuple[str, list[int], list[tuple[int, int]]]:
-    """The exact characters of `text` joined by NULs, where each token starts in that string, and its span."""
+def _compacted(text: str) -> Compact:
+    """The exact characters of `text` joined by NULs; where each token starts in that string; each token's start
+    and end in `text` (compact arrays: a cache of them stays small)."""
     tokens = char_tokens(text)
     compact = _GAP + _GAP.join(t.text for t in tokens) + _GAP
-    starts, cursor = [], 1
+    starts, cursor = array("i"), 1
     for token in tokens:
         starts.append(cursor)
         cursor += len(token.text) + 1
-    return compact, starts, [(t.start, t.end) for t in tokens]
+    return compact, starts, array("i", (t.start for t in tokens)), array("i", (t.end for t in tokens))
 
 
 def match_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
     """Character spans of `text` where a needle occurs, by the same exact-character rule as search."""
-    compact, starts, spans_of = _compact(text)
+    compact, starts, token_starts, token_ends = _compact(text)
     spans = []
     for needle in needles:
-        wanted, _, _ = _compact(needle)
+        wanted = _compact(needle)[0]
         if wanted == _GAP + _GAP:
             continue
         at = compact.find(wanted)
         while at >= 0:
             first = bisect_left(starts, at + 1)
             last = first + wanted.count(_GAP) - 2
-            spans.append((spans_of[first][0], spans_of[last][1]))
+            spans.append((token_starts[first], token_ends[last]))
             at = compact.find(wanted, at + 1)
     return _merge(spans)
 
