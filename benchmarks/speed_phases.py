@@ -66,6 +66,7 @@ QUERY_MIX = [
 
 
 def child_index(home: str, paths: list[str]) -> None:
+    """Rebuild the index of `home` from `paths`; print the time and counts."""
     from indexer import Instance, index_files
 
     started = time.perf_counter()
@@ -93,6 +94,7 @@ def percentiles(values: list[float]) -> dict:
 
 
 def child_search(home: str) -> None:
+    """Start as a server would, then run the query mix cold and warm; print the figures."""
     started = time.perf_counter()
     from indexer import Instance, QueryError, SearchRequest, open_backend
 
@@ -141,6 +143,7 @@ def child_search(home: str) -> None:
 
 
 def child_incremental(home: str, report: str) -> None:
+    """Index one new report into a warm backend and find it; print the time."""
     from indexer import Instance, SearchRequest, index_files, open_backend
 
     instance = Instance(Path(home)).start()
