@@ -26,6 +26,7 @@ from .saved_cli import saved_group
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="govsearch", message="govsearch %(version)s")
 def main() -> None:
     """政府报告全文检索: search Chinese government reports paragraph by paragraph."""
 
@@ -49,6 +50,9 @@ def index_command(paths: tuple[Path, ...], rebuild: bool, home: str) -> None:
         click.echo(f"  skipped {path}: {reason}")
     if summary.failed:
         raise click.ClickException("nothing could be indexed. Check the files named above and run again.")
+    if not (summary.reports or summary.unchanged or summary.skipped):
+        where = ", ".join(map(str, targets))
+        raise click.ClickException(f"found no report files (.txt) in {where}. Give the folder the reports are in.")
 
 
 @main.command("remove")
@@ -57,16 +61,16 @@ def index_command(paths: tuple[Path, ...], rebuild: bool, home: str) -> None:
 def remove_command(targets: tuple[str, ...], home: str) -> None:
     """Remove reports from the index, by report id or by the path they were indexed from."""
     removed = remove_reports(instance_of(home), list(targets))
-    click.echo(f"removed {removed} report(s)")
     if not removed:
         raise click.ClickException("no such report in the index. `govsearch reports` lists report ids.")
+    click.echo(f"removed {removed} report(s)")
 
 
 def _filters(region: tuple[str, ...], year: tuple[str, ...], topic: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     return {k: v for k, v in {"region": region, "year": year, "topic": topic}.items() if v}
 
 
-@main.command("search")
+@main.command("search", context_settings={"ignore_unknown_options": True})  # `search -调解 …` is a query
 @click.argument("query")
 @click.option("--region", multiple=True, help="Region at any level (广东省, 清远市, 清城区); repeat for OR.")
 @click.option("--year", multiple=True, help="A year (2021) or range (2020-2022); repeat for OR.")
@@ -157,7 +161,11 @@ def show_command(paragraph_id: str, context: int, home: str) -> None:
 @main.command("serve")
 @click.option("--host", default=lambda: settings.load()["HOST"], show_default="127.0.0.1", help="Address to listen on.")
 @click.option(
-    "--port", default=lambda: settings.load()["PORT"], show_default="5000", type=int, help="Port to listen on."
+    "--port",
+    default=lambda: settings.load()["PORT"],
+    show_default="5000",
+    type=click.IntRange(1, 65535),
+    help="Port to listen on.",
 )
 @click.option(
     "--workers",
@@ -170,8 +178,9 @@ def show_command(paragraph_id: str, context: int, home: str) -> None:
 def serve_command(host: str, port: int, workers: int, home: str) -> None:
     """Serve the web UI and JSON API (building the index from the bundled corpus on a fresh instance)."""
     from . import create_app
-    from .server import serve, worker_count
+    from .server import check_free, serve, worker_count
 
+    check_free(host, port)
     instance = instance_of(home)
     if not open_backend(instance).exists():
         click.echo(f"no index in {home} yet: indexing the bundled corpus ({BUNDLED_CORPUS})")

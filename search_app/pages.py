@@ -138,7 +138,7 @@ def report(report_id: str):
     query = request.args.get("q", "")
     needles = _backend().highlight_words(query) if query else []
     paragraphs = [p.to_dict() | {"html": mark(p.text, match_spans(p.text, needles))} for p in stored]
-    back = request.args.get("back", "")
+    back = params.local_path(request.args.get("back", ""))  # a path in this app, never javascript: or a site
     return render_template("report.html", report=stored[0].report, paragraphs=paragraphs, query=query, back=back)
 
 

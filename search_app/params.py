@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from werkzeug.datastructures import MultiDict
 
@@ -75,3 +75,11 @@ def without_one_word(query: str) -> list[tuple[str, str]]:
             rest = [describe(n) for j, n in enumerate(tree.nodes) if j != i]
             options.append((node.text, " ".join(rest)))
     return options
+
+
+def local_path(target: str) -> str:
+    """`target` when it is a path on this site (/…, not //host or a scheme), else "": redirects stay here."""
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return ""
+    return target

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -59,14 +58,6 @@ def _lookup(saved_id: int) -> SavedSearch:
 def results_url(saved: SavedSearch, **extra) -> str:
     """The normal results page for a saved search, in saved-search mode (new hits marked)."""
     return params.url_of(url_for("pages.search"), request_of(saved), extra=[("saved", str(saved.id)), *extra.items()])
-
-
-def local_path(target: str) -> str:
-    """`target` when it is a path on this site (/…, not //host or a scheme), else "": redirects stay here."""
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return ""
-    return target
 
 
 def _form_filters() -> dict[str, list[str]]:
@@ -151,7 +142,7 @@ def seen(saved_id: int):
     saved = _lookup(saved_id)
     count = mark_all_seen(store(), _backend(), saved)
     flash(f"「{saved.name}」的 {count} 条新结果已标为已读。")
-    return redirect(local_path(request.form.get("next", "")) or url_for("saved.index"))
+    return redirect(params.local_path(request.form.get("next", "")) or url_for("saved.index"))
 
 
 @saved_pages.get("/<int:saved_id>/feed.atom")

@@ -35,6 +35,12 @@ MIGRATIONS = [
         PRIMARY KEY (search_id, passage)
     ) WITHOUT ROWID;
     """,
+    # ids are never reused (a bookmark or a feed subscription of a deleted search must not show another one):
+    # the highest id ever given, kept apart from the table
+    """
+    CREATE TABLE last_id (value INTEGER NOT NULL);
+    INSERT INTO last_id SELECT COALESCE(MAX(id), 0) FROM saved_search;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -155,13 +161,13 @@ class SavedStore:
         now = _now()
         with self._connect() as conn:
             try:
-                cursor = conn.execute(
-                    "INSERT INTO saved_search (name, query, filters, created, updated) VALUES (?, ?, ?, ?, ?)",
-                    (name, query, _filters_json(filters), now, now),
+                (search_id,) = conn.execute("UPDATE last_id SET value = value + 1 RETURNING value").fetchone()
+                conn.execute(
+                    "INSERT INTO saved_search (id, name, query, filters, created, updated) VALUES (?, ?, ?, ?, ?, ?)",
+                    (search_id, name, query, _filters_json(filters), now, now),
                 )
             except sqlite3.IntegrityError as exc:
                 raise SavedError(f"a saved search named “{name}” already exists; choose another name") from exc
-            search_id = cursor.lastrowid
             _mark(conn, search_id, seen, now)
         return self.get(search_id)
 

@@ -4,8 +4,11 @@ in different processes never wait for each other, and a worker that dies is repl
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 
+import click
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
@@ -25,6 +28,17 @@ class _Server(BaseApplication):
     def load(self) -> Flask:
         """The WSGI app each worker serves."""
         return self.app
+
+
+def check_free(host: str, port: int) -> None:
+    """A ClickException saying what to do when host:port cannot be listened on (in use, or no such address)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            reason = "is in use" if exc.errno == errno.EADDRINUSE else f"cannot be listened on ({exc.strerror})"
+            raise click.ClickException(f"{host}:{port} {reason}: choose another with --port or --host") from exc
 
 
 def worker_count(setting: int) -> int:

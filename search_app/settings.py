@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections import namedtuple
 
-from indexer import DEFAULT_ENGINE, ENGINES
+from indexer import DEFAULT_ENGINE, ENGINES, SettingError
 
 Setting = namedtuple("Setting", "name default help")
 
@@ -34,6 +34,9 @@ def load(overrides: dict | None = None) -> dict:
     for name, kind in _TYPES.items():
         raw = os.environ.get(f"GOVSEARCH_{name}")
         if raw is not None:
-            values[name] = kind(raw)
+            try:
+                values[name] = kind(raw)
+            except ValueError as exc:
+                raise SettingError(f"GOVSEARCH_{name} must be a whole number, not {raw!r}") from exc
     values.update(overrides or {})
     return values

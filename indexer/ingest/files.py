@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 REPORT_SUFFIXES = {".txt", ".text"}
+COMPANIONS = {"MANIFEST.tsv"}  # files beside reports that are read with them, not as reports (and *.txt.json sidecars)
 
 
 def _problem(path: Path) -> str:
@@ -34,7 +35,11 @@ def _walk(folder: Path, files: list[Path], skipped: list[tuple[str, str]]) -> No
         folders[:] = sorted(f for f in folders if not f.startswith("."))
         for name in sorted(names):
             path = Path(root) / name
-            if name.startswith(".") or path.suffix.lower() not in REPORT_SUFFIXES:
+            if name.startswith(".") or name in COMPANIONS or name.lower().endswith(".txt.json"):
+                continue
+            if path.suffix.lower() not in REPORT_SUFFIXES:
+                kind = path.suffix.lower() or "no extension"
+                skipped.append((str(path), f"unsupported format: {kind} (reports are read from .txt files)"))
                 continue
             problem = _problem(path)
             if problem:
