@@ -59,7 +59,7 @@ def search():
     new_ids: set[str] = set()
     new_total = 0
     if saved:  # a GET changes nothing: hits stay new until the 标为已读 form (a POST) marks them seen
-        new_ids = {hit.id for hit in result.hits if hit.key not in seen}
+        new_ids = {hit.id for hit in result.hits if not hit.missing and hit.key not in seen}
         new_total = new_count(_backend(), saved, seen)
     return render_template(
         "search.html",
@@ -71,6 +71,7 @@ def search():
         drop_words=params.without_one_word(search_request.query) if not result.total else [],
         saved=saved,
         new_total=new_total,
+        export_limit=current_app.config["EXPORT_LIMIT"],
         new_ids=new_ids,
         keep=[("saved", str(saved.id))] + ([("new", "1")] if request.args.get("new") else []) if saved else [],
     )
@@ -89,20 +90,28 @@ def _saved_mode(search_request: SearchRequest) -> SavedSearch | None:
     return saved if same else None
 
 
-def _export_result(page_size: int):
-    return _backend().search(replace(params.request_from_args(request.args, page_size), page=1))
+def _export_result(limit: int):
+    """The hits an export holds: those with every word (`partial=1` adds the ones missing one), up to `limit`."""
+    relaxed = request.args.get("partial") == "1"
+    return _backend().search(replace(params.request_from_args(request.args, limit), page=1, relaxed=relaxed))
 
 
 @pages.get("/export.<fmt>")
 def export(fmt: str):
-    """All hits of the current search (up to EXPORT_LIMIT) as CSV (Excel-ready UTF-8) or JSON lines."""
+    """The hits of the current search (up to EXPORT_LIMIT) as CSV (Excel-ready UTF-8) or JSON. Only hits with every
+    word unless `partial=1`; an export cut at the limit says so in its name and, in JSON, with `truncated`."""
     if fmt not in ("csv", "json"):
         abort(404)
-    result = _export_result(current_app.config["EXPORT_LIMIT"])
+    limit = current_app.config["EXPORT_LIMIT"]
+    result = _export_result(limit)
     hits = [h.to_dict() for h in result.hits]
-    name = "govsearch-export"
+    counted = result.total + result.partial
+    truncated = counted > len(hits)
+    name = f"govsearch-export-first-{len(hits)}-of-{counted}" if truncated else "govsearch-export"
     if fmt == "json":
-        body = json.dumps({"query": result.request.query, "total": result.total, "hits": hits}, ensure_ascii=False)
+        document = {"query": result.request.query, "total": result.total, "partial": result.partial}
+        document |= {"exported": len(hits), "truncated": truncated, "hits": hits}
+        body = json.dumps(document, ensure_ascii=False)
         return Response(
             body, mimetype="application/json", headers={"Content-Disposition": f"attachment; filename={name}.json"}
         )

@@ -40,8 +40,9 @@ class ImportSummary:
 
 
 def request_of(saved: SavedSearch, page: int = 1, page_size: int = 10, sort: str = "relevance") -> SearchRequest:
-    """The search request a saved search stands for."""
-    return SearchRequest(saved.query, dict(saved.filters), page=page, page_size=page_size, sort=sort)
+    """The search request a saved search stands for: its hits only (a paragraph missing one of the words is never a
+    hit of a saved search, nor new, nor in its feed)."""
+    return SearchRequest(saved.query, dict(saved.filters), page=page, page_size=page_size, sort=sort, relaxed=False)
 
 
 def clean_filters(filters: dict) -> dict[str, tuple[str, ...]]:

@@ -18,7 +18,7 @@ import pytest
 
 from indexer import BUNDLED_CORPUS, Instance, SearchRequest, open_backend
 
-pytestmark = pytest.mark.reliability
+pytestmark = [pytest.mark.reliability, pytest.mark.slow]
 ROUNDS = 20
 
 

@@ -137,3 +137,12 @@ def test_export_then_import_through_the_web(client, seed_copy, tmp_path):
     response = other.post("/saved/import", data=data, content_type="multipart/form-data", follow_redirects=True)
     assert "已导入 1 个检索：矫正" in response.get_data(as_text=True)
     assert saved_api(other)["矫正"]["new"] == 0
+
+
+def test_the_feed_and_the_new_flags_hold_only_hits_with_every_word(client):
+    save(client, "矫正帮扶", "社区矫正 教育帮扶")
+    record = saved_api(client)["矫正帮扶"]
+    feed = feedparser.parse(client.get(f"/saved/{record['id']}/feed.atom").data)
+    assert 0 < len(feed.entries) == record["total"]  # paragraphs missing one of the words are not in the feed
+    searched = client.get("/api/search", query_string={"q": "社区矫正 教育帮扶"}).get_json()
+    assert searched["partial"] > 0 and searched["total"] == record["total"]

@@ -140,3 +140,19 @@ def test_an_instance_without_an_index_says_how_to_build_one(tmp_path):
     client = app.test_client()
     assert client.get("/api/search?q=调解").status_code == 503
     assert "govsearch index" in client.get("/").get_data(as_text=True)
+
+
+def test_an_export_holds_the_hits_the_page_counts_and_says_when_it_is_cut(seed_home):
+    client = create_app({"TESTING": True, "HOME": str(seed_home), "EXPORT_LIMIT": 3}).test_client()
+    _, data = api(client, q="社区矫正 教育帮扶")
+    assert data["partial"] > 0
+    rows = list(csv.reader(io.StringIO(client.get("/export.csv?q=社区矫正+教育帮扶").get_data(as_text=True))))
+    assert len(rows) - 1 == min(3, data["total"]) and all(not row[-2] for row in rows[1:])  # no `missing` words
+    exported = client.get("/export.json", query_string={"q": "调解"})
+    document = exported.get_json()
+    assert document["truncated"] and document["exported"] == 3 and document["total"] > 3
+    assert f"first-3-of-{document['total']}" in exported.headers["Content-Disposition"]
+    page = client.get("/", query_string={"q": "调解"}).get_data(as_text=True)
+    assert f"只含前 3 条，共 {document['total']} 条" in page
+    whole = client.get("/export.json", query_string={"q": "社区矫正 教育帮扶", "partial": "1"}).get_json()
+    assert whole["exported"] == min(3, data["total"] + data["partial"])
