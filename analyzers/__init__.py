@@ -3,9 +3,10 @@
 from . import jieba_route
 from .chinese import CharAnalyzer, CharTokenizer, PreAnalysed, WordAnalyzer, WordTokenizer
 from .folding import fold
-from .segmenter import DOMAIN_DICTIONARY, Token, char_tokens, index_terms, load_jieba, word_tokens, words
+from .segmenter import BREAK, DOMAIN_DICTIONARY, Token, char_tokens, index_terms, load_jieba, word_tokens, words
 
 __all__ = [
+    "BREAK",
     "DOMAIN_DICTIONARY",
     "CharAnalyzer",
     "CharTokenizer",

@@ -29,6 +29,11 @@ _CJK = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
 _RUNS = re.compile(rf"{_ALNUM}|{_CJK}|%|[^\W_]")
 _CHARS = re.compile(rf"{_ALNUM}|%|[^\W_]")
 _IS_CJK = re.compile(_CJK)
+# Punctuation between two tokens leaves a token of its own among the characters, so neither a phrase nor a word
+# matches across it (复议、行政 is not 复议行政); a query's own punctuation makes the same token, so 复议、行政 still
+# finds itself. Spaces are no break (text extracted from pages and PDFs breaks lines and words with them).
+BREAK = "\x1f"
+_BREAKING = re.compile(r"[^\w\s]|_")
 # Runs of CJK characters between punctuation recur (a fifth to a third of all characters in reports and laws);
 # jieba's words of a run depend on the run alone, so each worker segments a recurring run once.
 RUN_CACHE = 1 << 17
@@ -120,7 +125,13 @@ def index_terms(text: str) -> tuple[list[str], list[str]]:
     load_jieba()
     terms: list[str] = []
     chars: list[str] = []
-    for piece in _RUNS.findall(fold(text)):
+    folded = fold(text)
+    end = 0
+    for run in _RUNS.finditer(folded):
+        piece = run.group()
+        if chars and _BREAKING.search(folded, end, run.start()):
+            chars.append(BREAK)
+        end = run.end()
         if _IS_CJK.match(piece):
             terms.extend(_run_terms(piece))
             chars.extend(piece)  # a CJK run's characters are what char_tokens finds there
@@ -131,9 +142,17 @@ def index_terms(text: str) -> tuple[list[str], list[str]]:
 
 
 def char_tokens(text: str) -> list[Token]:
-    """Return single CJK characters and whole Latin/number runs at ordinal positions (exact substrings)."""
+    """Return single CJK characters and whole Latin/number runs at ordinal positions (exact substrings), with a
+    BREAK token where punctuation stands between two of them (never first or last)."""
     folded = fold(text)
-    return [Token(m.group(), i, m.start(), m.end()) for i, m in enumerate(_CHARS.finditer(folded))]
+    tokens: list[Token] = []
+    end = 0
+    for match in _CHARS.finditer(folded):
+        if tokens and _BREAKING.search(folded, end, match.start()):
+            tokens.append(Token(BREAK, len(tokens), end, match.start()))
+        end = match.end()
+        tokens.append(Token(match.group(), len(tokens), match.start(), end))
+    return tokens
 
 
 def words(text: str) -> list[str]:

@@ -11,7 +11,7 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.query import Phrase
 
-from analyzers import CharAnalyzer, WordAnalyzer, char_tokens, fold, word_tokens, words
+from analyzers import BREAK, CharAnalyzer, WordAnalyzer, char_tokens, fold, word_tokens, words
 from indexer import BUNDLED_CORPUS, SearchRequest, load_taxonomy, read_report
 from indexer.search.highlight import match_spans
 
@@ -142,8 +142,10 @@ def test_sub_words_are_stacked_on_their_words_position():
     assert "调解" in by_text and by_text["调解"] == by_text.get("人民调解", by_text["调解"])
 
 
-def test_char_tokens_skip_punctuation_and_keep_runs_whole():
-    assert [t.text for t in char_tokens("“枫桥”，PM2.5！")] == ["枫", "桥", "pm2.5"]
+def test_char_tokens_leave_a_break_for_punctuation_and_keep_runs_whole():
+    # punctuation inside becomes one break token (never first or last); spaces are no break
+    assert [t.text for t in char_tokens("“枫桥”，PM2.5！")] == ["枫", "桥", BREAK, "pm2.5"]
+    assert [t.text for t in char_tokens("枫桥 经验")] == ["枫", "桥", "经", "验"]
 
 
 def test_analyzers_pickle_with_the_schema():

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from whoosh import index as whoosh_index
 
-from indexer import IndexBusy, SearchRequest, index_files, open_backend, remove_reports
-from indexer.engine.whoosh.location import IndexLocation
+from indexer import IndexBusy, IndexOutdated, SearchRequest, index_files, open_backend, remove_reports
+from indexer.engine.whoosh.location import FORMAT, FORMAT_FILE, IndexLocation
 
 REPORT = "某某县司法局2021年工作总结\n一、主要工作\n全县人民调解纠纷100件。\n二、下一步\n继续推进法律援助。\n"
 
@@ -131,6 +131,7 @@ def test_an_index_whose_paragraph_ids_are_indexed_terms_still_takes_reports_and_
     folder = home.home / "indexes" / "before"
     folder.mkdir(parents=True)
     whoosh_index.create_in(folder, schema)
+    (folder / FORMAT_FILE).write_text(str(FORMAT), encoding="ascii")  # in today's format but for that field
     IndexLocation(home.home).swap_in(folder)
     path = write_report(tmp_path / "c", "a.txt", REPORT)
     assert index_files(home, [path]).reports == 1
@@ -140,3 +141,14 @@ def test_an_index_whose_paragraph_ids_are_indexed_terms_still_takes_reports_and_
     assert "人民调解" in backend.paragraph(found).text
     assert backend.paragraph(found.replace("#", "#9")) is None and backend.paragraph("no-such#1") is None
     backend.close()
+
+
+def test_an_index_whose_characters_run_across_punctuation_asks_for_a_rebuild(home, tmp_path, write_report):
+    folder = tmp_path / "c"
+    write_report(folder, "a.txt", REPORT)
+    index_files(home, [folder])
+    ((home.home / "index").resolve() / FORMAT_FILE).unlink()  # as every index written before the format mark
+    write_report(folder, "b.txt", REPORT.replace("某某县", "另一县"))
+    with pytest.raises(IndexOutdated, match="run across punctuation.*govsearch index --rebuild"):
+        index_files(home, [folder])
+    assert index_files(home, [folder], rebuild=True).reports == 2

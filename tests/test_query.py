@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer import QueryError, parse_query
+from indexer import QueryError, SearchRequest, parse_query
 from indexer.search.query import And, Filter, Not, Or, Text
 
 
@@ -80,3 +80,12 @@ def test_filters_in_the_query_equal_filter_options(seeds, search_ids):
 def test_unknown_filter_values_are_errors(seeds, filters, message, search_ids):
     with pytest.raises(QueryError, match=message):
         search_ids(seeds, "调解", **filters)
+
+
+def test_neither_a_phrase_nor_a_word_matches_across_punctuation(seeds, search_ids):
+    assert search_ids(seeds, '"复议行政"') == [] and search_ids(seeds, "复议行政") == []  # only 行政复议、行政诉讼
+    across = search_ids(seeds, '"复议、行政"')  # as written, the punctuation included, it is found
+    assert across and all("复议、行政" in seeds.paragraph(i).text for i in across)
+    assert search_ids(seeds, "复议，行政") == across  # any punctuation there stands for the break
+    hit = seeds.search(SearchRequest('"复议、行政"')).hits[0]
+    assert "<mark>复议、行政</mark>" in hit.highlight

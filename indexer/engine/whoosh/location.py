@@ -20,6 +20,8 @@ from .schema import make_schema
 from .writing import alive
 
 BUILDING = ".govsearch-building"  # in an index folder being rebuilt aside: the id of the process building it
+FORMAT_FILE = ".govsearch-format"  # the version of what govsearch writes into the index's fields
+FORMAT = 2  # 2: punctuation leaves a break among the characters (1, unmarked: positions ran across it)
 
 
 class IndexLocation:
@@ -47,6 +49,7 @@ class IndexLocation:
         folder = self.home / "indexes" / f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
         folder.mkdir(parents=True)
         (folder / BUILDING).write_text(str(os.getpid()), encoding="ascii")
+        (folder / FORMAT_FILE).write_text(str(FORMAT), encoding="ascii")
         whoosh_index.create_in(folder, make_schema())
         return folder
 
@@ -88,13 +91,26 @@ class IndexLocation:
             self.swap_in(self.create_aside())
 
     def check_schema(self) -> None:
-        """IndexOutdated when the current index lacks fields this version writes (built by an older govsearch)."""
+        """IndexOutdated when the current index lacks fields this version writes, or was written in an older
+        format (built by an older govsearch): new reports cannot be mixed into it."""
         missing = set(make_schema().names()) - set(self.open().schema.names())
         if missing:
-            raise IndexOutdated(
-                f"the index in {self.home} was built by an older govsearch (it lacks {', '.join(sorted(missing))}); "
-                "rebuild it with `govsearch index --rebuild` and every folder of reports you index"
-            )
+            why = f"it lacks {', '.join(sorted(missing))}"
+        elif self.format() < FORMAT:
+            why = "its character positions run across punctuation, so 复议、行政 would match 复议行政"
+        else:
+            return
+        raise IndexOutdated(
+            f"the index in {self.home} was built by an older govsearch ({why}); "
+            "rebuild it with `govsearch index --rebuild` and every folder of reports you index"
+        )
+
+    def format(self) -> int:
+        """The format the current index was written in (1 for indexes from before formats were marked)."""
+        try:
+            return int((self.current() / FORMAT_FILE).read_text(encoding="ascii").strip())
+        except (OSError, ValueError):
+            return 1
 
     def open(self, folder: Path | None = None, read_only: bool = False):
         """The whoosh index; read-only opens read segment files on demand instead of memory-mapping them
