@@ -156,3 +156,11 @@ def test_an_export_holds_the_hits_the_page_counts_and_says_when_it_is_cut(seed_h
     assert f"只含前 3 条，共 {document['total']} 条" in page
     whole = client.get("/export.json", query_string={"q": "社区矫正 教育帮扶", "partial": "1"}).get_json()
     assert whole["exported"] == min(3, data["total"] + data["partial"])
+
+
+def test_pages_have_a_heading_a_search_without_hits_can_be_saved_and_a_page_past_the_end_says_so(client):
+    assert "<h1>政府报告全文检索</h1>" in client.get("/").get_data(as_text=True)
+    nothing = client.get("/", query_string={"q": "量子计算机"}).get_data(as_text=True)
+    assert "<h1" in nothing and 'id="save-search"' in nothing and 'id="no-results"' in nothing
+    past = client.get("/", query_string={"q": "调解", "page": "999"}).get_data(as_text=True)
+    assert 'id="past-last-page"' in past and "第 999 页超出了结果的范围（共 3 页）" in past
