@@ -15,7 +15,12 @@ class ReportError(Exception):
 
 
 class QueryError(ValueError):
-    """A query that cannot be understood; the message says what is wrong and how to fix it."""
+    """A query that cannot be understood; the message says what is wrong and how to fix it, in English (str) and in
+    Chinese (`zh`, what the web pages show)."""
+
+    def __init__(self, message: str, zh: str = "") -> None:
+        super().__init__(message)
+        self.zh = zh or message
 
 
 class IndexMissing(Exception):

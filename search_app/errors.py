@@ -29,16 +29,17 @@ def _status_of(error: Exception) -> tuple[int, str]:
 
 def _respond(error: Exception):
     status, heading = _status_of(error)
+    zh = getattr(error, "zh", str(error))  # a QueryError says it in Chinese too
     if request.blueprint == "api" or request.path.startswith("/api/"):
-        response = jsonify({"ok": False, "status": status, "error": str(error)})
+        response = jsonify({"ok": False, "status": status, "error": str(error), "message": zh})
         response.status_code = status
         return response
     if isinstance(error, QueryError) and request.endpoint == "pages.search":  # the form again, with the message
         search_request = SearchRequest(request.args.get("q", ""))
-        return render_template("search.html", error=str(error), request_=search_request), status
+        return render_template("search.html", error=zh, request_=search_request), status
     if isinstance(error, IndexMissing):
         return render_template("missing.html", message=str(error)), status
-    return render_template("error.html", heading=heading, message=str(error)), status
+    return render_template("error.html", heading=heading, message=zh), status
 
 
 def _not_found(error):

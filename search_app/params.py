@@ -15,12 +15,12 @@ def request_from_args(args: MultiDict, page_size: int) -> SearchRequest:
     try:
         page = int(args.get("page", "1") or 1)
     except ValueError as exc:
-        raise QueryError("page must be a whole number, e.g. page=2") from exc
+        raise QueryError("page must be a whole number, e.g. page=2", "页码要是整数，如 page=2") from exc
     if page < 1:
-        raise QueryError("page must be 1 or more")
+        raise QueryError("page must be 1 or more", "页码要从 1 起")
     sort = args.get("sort", "relevance") or "relevance"
     if sort not in SORTS:
-        raise QueryError(f"sort must be one of: {', '.join(SORTS)}")
+        raise QueryError(f"sort must be one of: {', '.join(SORTS)}", f"排序只能是：{'、'.join(SORTS)}")
     filters = {f: tuple(v for v in args.getlist(f) if v.strip()) for f in FACETS}
     return SearchRequest(
         query=args.get("q", "").strip(),

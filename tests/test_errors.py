@@ -58,7 +58,7 @@ def test_the_feed_of_a_saved_search_whose_query_no_longer_parses_says_why(seed_c
     saved = SavedStore(seed_copy / "saved.sqlite").add("坏的", "社区 AND (", {})  # as an older version might have kept
     client = create_app({"TESTING": True, "HOME": str(seed_copy)}).test_client()
     response = client.get(f"/saved/{saved.id}/feed.atom")
-    assert response.status_code == 400 and "never closed" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "没有闭合" in response.get_data(as_text=True)
     listed = client.get("/api/saved").get_json()["saved"]
     assert [s["error"] for s in listed if s["name"] == "坏的"][0]  # listed with the reason it cannot run
 

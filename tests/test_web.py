@@ -66,7 +66,7 @@ def test_a_malformed_query_is_a_400_with_a_message(client):
     assert status == 400 and "quote" in data["error"]
     page = client.get("/", query_string={"q": "(调解"})
     assert page.status_code == 400
-    assert "never closed" in page.get_data(as_text=True) and 'value="(调解"' in page.get_data(as_text=True)
+    assert "没有闭合" in page.get_data(as_text=True) and 'value="(调解"' in page.get_data(as_text=True)
 
 
 def test_script_in_a_query_is_shown_as_text(client):
@@ -164,3 +164,20 @@ def test_pages_have_a_heading_a_search_without_hits_can_be_saved_and_a_page_past
     assert "<h1" in nothing and 'id="save-search"' in nothing and 'id="no-results"' in nothing
     past = client.get("/", query_string={"q": "调解", "page": "999"}).get_data(as_text=True)
     assert 'id="past-last-page"' in past and "第 999 页超出了结果的范围（共 3 页）" in past
+
+
+@pytest.mark.parametrize(
+    "query, chinese",
+    [
+        ("(调解", "第 1 个字符处的“(”没有闭合：请补上“)”"),
+        ("调解 OR", "OR 两边都要有词"),
+        ("-调解", "请至少写一个要找的词"),
+    ],
+)
+def test_a_query_error_is_said_in_chinese_on_the_page_and_in_the_api(client, query, chinese):
+    page = client.get("/", query_string={"q": query})
+    assert page.status_code == 400 and chinese in page.get_data(as_text=True)
+    status, data = api(client, q=query)
+    assert status == 400 and chinese in data["message"] and data["error"]  # `error` stays in English for scripts
+    unknown = client.get("/", query_string={"q": "调解", "region": "火星"}).get_data(as_text=True)
+    assert "不认识地区“火星”" in unknown

@@ -73,8 +73,11 @@ class FacetSets:
             return [y for y in known if y.isdigit() and low <= int(y) <= high]
         if facet == "topic":
             if value not in known:
-                topics = "、".join(sorted(known)) or "none indexed yet"
-                raise QueryError(f"unknown topic “{value}”; topics are: {topics}")
+                topics = "、".join(sorted(known))
+                raise QueryError(
+                    f"unknown topic “{value}”; topics are: {topics or 'none indexed yet'}",
+                    f"没有“{value}”这个主题；可选的主题：{topics or '（尚无）'}",
+                )
             return [value]
         path = REGION_SEPARATOR.join(p for p in _REGION_SPLIT.split(value) if p)
         if REGION_SEPARATOR in path:
@@ -83,7 +86,8 @@ class FacetSets:
             found = [v for v in known if _last(v) == path or _SUFFIX.sub("", _last(v)) == path]
         if not found and path.split(REGION_SEPARATOR)[-1] not in region_names():
             raise QueryError(
-                f"unknown region “{value}”: give a province, city or county, such as 广东省, 清远市 or 清城区"
+                f"unknown region “{value}”: give a province, city or county, such as 广东省, 清远市 or 清城区",
+                f"不认识地区“{value}”：请写省、市或县区名，如 广东省、清远市、清城区",
             )
         return found
 
@@ -142,7 +146,10 @@ def resolve_filters(facets: FacetSets, filters: dict[str, tuple[str, ...]]) -> d
     chosen: dict[str, set[str]] = {}
     for facet, values in filters.items():
         if facet not in FACETS:
-            raise QueryError(f"unknown filter “{facet}”; filter by {', '.join(FACETS)}")
+            raise QueryError(
+                f"unknown filter “{facet}”; filter by {', '.join(FACETS)}",
+                f"没有“{facet}”这个筛选项：可按{'、'.join(FACETS.values())}筛选",
+            )
         values = tuple(v for v in values if v and v.strip())
         if values:
             chosen[facet] = {found for v in values for found in facets.resolve(facet, v)}

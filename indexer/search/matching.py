@@ -41,7 +41,10 @@ def match(node: q.Node, view: EngineView, facets: FacetSets, plan: Understanding
     if isinstance(node, q.Text):
         word = plan.plans[node]
         if not char_tokens(word.text):
-            raise QueryError(f"“{word.text}” has nothing to search for (only punctuation): use words or numbers")
+            raise QueryError(
+                f"“{word.text}” has nothing to search for (only punctuation): use words or numbers",
+                f"“{word.text}”只有标点，没有可检索的内容：请输入词或数字",
+            )
         found = facets.none()
         for needle in word.needles:
             tokens = [t.text for t in char_tokens(needle)]

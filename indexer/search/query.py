@@ -81,11 +81,17 @@ def parse_year_range(value: str) -> tuple[int, int]:
     """Read `2021` or `2020-2022` as an inclusive range of years."""
     match = _YEAR_VALUE.match(value.strip())
     if not match:
-        raise QueryError(f"year “{value}” is not a year: write 2021, or a range such as 2020-2022")
+        raise QueryError(
+            f"year “{value}” is not a year: write 2021, or a range such as 2020-2022",
+            f"“{value}”不是年份：请写 2021，或 2020-2022 这样的区间",
+        )
     low = int(match.group(1))
     high = int(match.group(2) or low)
     if low > high:
-        raise QueryError(f"year range “{value}” runs backwards: write the earlier year first, e.g. {high}-{low}")
+        raise QueryError(
+            f"year range “{value}” runs backwards: write the earlier year first, e.g. {high}-{low}",
+            f"年份区间“{value}”前后颠倒：请先写较早的年份，如 {high}-{low}",
+        )
     return low, high
 
 
@@ -103,7 +109,10 @@ def _lex(query: str) -> list[tuple[str, str, int]]:
         elif ch in _QUOTES:
             close = query.find(_QUOTES[ch], i + 1)
             if close < 0:
-                raise QueryError(f"the quote opened at character {i + 1} is never closed: add a closing {_QUOTES[ch]}")
+                raise QueryError(
+                    f"the quote opened at character {i + 1} is never closed: add a closing {_QUOTES[ch]}",
+                    f"第 {i + 1} 个字符处的引号没有闭合：请补上 {_QUOTES[ch]}",
+                )
             tokens.append(("phrase", query[i + 1 : close], i))
             i = close + 1
         elif ch == "|":
@@ -125,7 +134,10 @@ def _lex(query: str) -> list[tuple[str, str, int]]:
             if field and j < n and query[j] in _QUOTES and not field.group(2):
                 close = query.find(_QUOTES[query[j]], j + 1)
                 if close < 0:
-                    raise QueryError(f"the quote opened at character {j + 1} is never closed: add a closing quote")
+                    raise QueryError(
+                        f"the quote opened at character {j + 1} is never closed: add a closing quote",
+                        f"第 {j + 1} 个字符处的引号没有闭合：请补上引号",
+                    )
                 word, j = word + query[j + 1 : close], close + 1
             kind = word if word in ("OR", "AND", "NOT") else "word"
             tokens.append((kind, word, i))
@@ -149,7 +161,11 @@ class _Parser:
     def parse(self) -> Node:
         node = self.or_expr()
         if self.peek() == ")":
-            raise QueryError(f"the “)” at character {self.tokens[self.i][2] + 1} has no matching “(”: remove it")
+            at = self.tokens[self.i][2] + 1
+            raise QueryError(
+                f"the “)” at character {at} has no matching “(”: remove it",
+                f"第 {at} 个字符处的“)”没有对应的“(”：请删去",
+            )
         return node
 
     def or_expr(self) -> Node:
@@ -157,7 +173,7 @@ class _Parser:
         while self.peek() == "OR":
             self.take()
             if self.peek() in (None, ")", "OR"):
-                raise QueryError("OR needs a word on each side, e.g. 调解 OR 仲裁")
+                raise QueryError("OR needs a word on each side, e.g. 调解 OR 仲裁", "OR 两边都要有词，如：调解 OR 仲裁")
             nodes.append(self.and_expr())
         nodes = list(dict.fromkeys(nodes))  # a word given twice means it once
         return nodes[0] if len(nodes) == 1 else Or(tuple(nodes))
@@ -168,13 +184,15 @@ class _Parser:
             if self.peek() == "AND":
                 self.take()
                 if self.peek() in (None, ")", "OR", "AND"):
-                    raise QueryError("AND needs a word on each side, e.g. 调解 AND 仲裁")
+                    raise QueryError(
+                        "AND needs a word on each side, e.g. 调解 AND 仲裁", "AND 两边都要有词，如：调解 AND 仲裁"
+                    )
                 continue
             nodes.append(self.unary())
         if not nodes:
-            raise QueryError(
-                "OR needs a word on each side, e.g. 调解 OR 仲裁" if self.peek() == "OR" else "empty query"
-            )
+            if self.peek() == "OR":
+                raise QueryError("OR needs a word on each side, e.g. 调解 OR 仲裁", "OR 两边都要有词，如：调解 OR 仲裁")
+            raise QueryError("empty query", "检索式是空的：请输入检索词")
         nodes = list(dict.fromkeys(nodes))
         return nodes[0] if len(nodes) == 1 else And(tuple(nodes))
 
@@ -182,28 +200,43 @@ class _Parser:
         kind, value, pos = self.take()
         if kind == "NOT":
             if self.peek() in (None, ")", "OR", "AND"):
-                raise QueryError(f"“{value}” at character {pos + 1} must be followed by the word to exclude")
+                raise QueryError(
+                    f"“{value}” at character {pos + 1} must be followed by the word to exclude",
+                    f"第 {pos + 1} 个字符处的“{value}”后面要跟上要排除的词",
+                )
             return Not(self.unary())
         if kind == "(":
             if self.peek() is None:
-                raise QueryError(f"the “(” at character {pos + 1} is never closed: add a “)”")
+                raise QueryError(
+                    f"the “(” at character {pos + 1} is never closed: add a “)”",
+                    f"第 {pos + 1} 个字符处的“(”没有闭合：请补上“)”",
+                )
             if self.peek() == ")":
-                raise QueryError(f"the parentheses at character {pos + 1} are empty: put words inside or remove them")
+                raise QueryError(
+                    f"the parentheses at character {pos + 1} are empty: put words inside or remove them",
+                    f"第 {pos + 1} 个字符处的括号是空的：请在括号里写上词，或删去括号",
+                )
             node = self.or_expr()
             if self.peek() != ")":
-                raise QueryError(f"the “(” at character {pos + 1} is never closed: add a “)”")
+                raise QueryError(
+                    f"the “(” at character {pos + 1} is never closed: add a “)”",
+                    f"第 {pos + 1} 个字符处的“(”没有闭合：请补上“)”",
+                )
             self.take()
             return node
         if kind == "phrase":
             if not value.strip():
-                raise QueryError(f"the quotes at character {pos + 1} are empty: put a phrase inside or remove them")
+                raise QueryError(
+                    f"the quotes at character {pos + 1} are empty: put a phrase inside or remove them",
+                    f"第 {pos + 1} 个字符处的引号是空的：请在引号里写上短语，或删去引号",
+                )
             return Text(value.strip(), phrase=True)
         if kind == "word":
             field = _FIELD.match(value)
             if field:
                 return _filter(field.group(1), field.group(2).strip(), value)
             return Text(value)
-        raise QueryError(f"unexpected “{value}” at character {pos + 1}")
+        raise QueryError(f"unexpected “{value}” at character {pos + 1}", f"第 {pos + 1} 个字符处不应出现“{value}”")
 
 
 def _filter(name: str, value: str, raw: str) -> Node:
@@ -211,11 +244,13 @@ def _filter(name: str, value: str, raw: str) -> Node:
     if key is None:
         if not name.isascii():
             return Text(raw)
-        raise QueryError(f"unknown field “{name}:”; filter with region:, year: or topic: (地区: 年份: 主题:)")
-    if not value:
         raise QueryError(
-            f"“{raw}” needs a value, e.g. {key}:{ {'region': '广东省', 'year': '2021', 'topic': '社区矫正'}[key] }"
+            f"unknown field “{name}:”; filter with region:, year: or topic: (地区: 年份: 主题:)",
+            f"没有“{name}:”这个筛选项：请用 地区: 年份: 主题:（或 region: year: topic:）",
         )
+    if not value:
+        example = {"region": "广东省", "year": "2021", "topic": "社区矫正"}[key]
+        raise QueryError(f"“{raw}” needs a value, e.g. {key}:{example}", f"“{raw}”后面要写上值，如 {key}:{example}")
     if key == "year":
         parse_year_range(value)
     return Filter(key, value)
@@ -235,15 +270,24 @@ def parse_query(query: str) -> Node:
     """Parse a query string into a tree, or raise QueryError saying what is wrong and how to fix it."""
     query = unicodedata.normalize("NFKC", query).strip()
     if not query:
-        raise QueryError("empty query: type one or more words, e.g. 社区矫正")
+        raise QueryError("empty query: type one or more words, e.g. 社区矫正", "请输入检索词，如：社区矫正")
     if len(query) > MAX_QUERY_LENGTH:
-        raise QueryError(f"the query is {len(query)} characters long; shorten it to {MAX_QUERY_LENGTH} or fewer")
+        raise QueryError(
+            f"the query is {len(query)} characters long; shorten it to {MAX_QUERY_LENGTH} or fewer",
+            f"检索式有 {len(query)} 个字符，请缩短到 {MAX_QUERY_LENGTH} 个以内",
+        )
     node = _Parser(_lex(query)).parse()
     count = len(set(all_texts(node)))
     if count > MAX_WORDS:
-        raise QueryError(f"the query has {count} different words and phrases; use at most {MAX_WORDS}")
+        raise QueryError(
+            f"the query has {count} different words and phrases; use at most {MAX_WORDS}",
+            f"检索式含 {count} 个不同的词和短语，最多 {MAX_WORDS} 个",
+        )
     if not _has_positive(node):
-        raise QueryError("the query only excludes or filters: add at least one word to search for")
+        raise QueryError(
+            "the query only excludes or filters: add at least one word to search for",
+            "检索式只有排除词或筛选条件：请至少写一个要找的词",
+        )
     return node
 
 
