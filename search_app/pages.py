@@ -51,7 +51,7 @@ def _backend():
 def search():
     """The search page; with no query, a short introduction and the corpus at a glance."""
     search_request = params.request_from_args(request.args, current_app.config["PAGE_SIZE"])
-    if not search_request.query:
+    if not search_request.query and not search_request.filters:
         return render_template("search.html", request_=search_request, overview=_backend().facet_values())
     saved = _saved_mode(search_request)
     seen = store().seen(saved.id) if saved else set()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import urllib.parse
 
 import pytest
 
@@ -181,3 +183,18 @@ def test_a_query_error_is_said_in_chinese_on_the_page_and_in_the_api(client, que
     assert status == 400 and chinese in data["message"] and data["error"]  # `error` stays in English for scripts
     unknown = client.get("/", query_string={"q": "调解", "region": "火星"}).get_data(as_text=True)
     assert "不认识地区“火星”" in unknown
+
+
+def test_a_filter_alone_lists_its_paragraphs_and_the_start_page_counts_are_what_its_links_open(client):
+    page = client.get("/").get_data(as_text=True)
+    links = re.findall(r'<a href="(/\?(?:region|topic)=[^"]+)">[^<]+</a>（(\d+)）', page)
+    assert len(links) > 5
+    for link, count in links:
+        _, data = api(client, **dict(urllib.parse.parse_qsl(link[2:])))
+        assert data["total"] == int(count), link
+    _, by_query = api(client, q="region:广东省")  # the same, written in the query
+    _, by_filter = api(client, region="广东省")
+    assert by_query["total"] == by_filter["total"] > 0 and all(h["region"][0] == "广东省" for h in by_query["hits"])
+    years = [h["year"] for h in by_filter["hits"]]
+    assert years == sorted(years, reverse=True)  # browsing: newest first
+    assert api(client, q="-调解")[0] == 400  # an exclusion alone still asks for a word

@@ -53,6 +53,8 @@ def match(node: q.Node, view: EngineView, facets: FacetSets, plan: Understanding
         return found | facets.union("region", list(word.regions)) if regions else found
     if isinstance(node, q.Filter):
         return facets.union(node.field, facets.resolve(node.field, node.value))
+    if isinstance(node, q.All):
+        return facets.live.copy()
     if isinstance(node, q.Not):
         return facets.live & ~match(node.node, view, facets, plan, regions)
     parts = [match(n, view, facets, plan, regions) for n in node.nodes]
@@ -63,7 +65,8 @@ def select(
     request: SearchRequest, view: EngineView, facets: FacetSets, synonyms: Synonyms, exclude: Collection[str] = ()
 ) -> Selection:
     """Parse, plan and match a request: the paragraphs with all words, and those missing one."""
-    tree = q.parse_query(request.query)
+    # filters and no query: every paragraph, narrowed by the filters below (browsing a region or a topic)
+    tree = q.All() if not request.query.strip() and any(request.filters.values()) else q.parse_query(request.query)
     plan = understand(tree, facets, synonyms, relaxed=request.relaxed and not exclude)
     soft_sets: list[Docs] = []
     if plan.relaxed:

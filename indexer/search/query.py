@@ -74,7 +74,12 @@ class Or:
     nodes: tuple[Node, ...]
 
 
-Node = Text | Filter | Not | And | Or
+@dataclass(frozen=True)
+class All:
+    """Every paragraph: a request with filters and no query (browsing a region's or a topic's paragraphs)."""
+
+
+Node = Text | Filter | Not | And | Or | All
 
 
 def parse_year_range(value: str) -> tuple[int, int]:
@@ -257,7 +262,8 @@ def _filter(name: str, value: str, raw: str) -> Node:
 
 
 def _has_positive(node: Node) -> bool:
-    if isinstance(node, Text):
+    """Whether a tree asks for something: a word, or a filter (region:广东省 alone lists that region's paragraphs)."""
+    if isinstance(node, Text | Filter):
         return True
     if isinstance(node, And):
         return any(_has_positive(n) for n in node.nodes)
@@ -285,8 +291,8 @@ def parse_query(query: str) -> Node:
         )
     if not _has_positive(node):
         raise QueryError(
-            "the query only excludes or filters: add at least one word to search for",
-            "检索式只有排除词或筛选条件：请至少写一个要找的词",
+            "the query only excludes: add at least one word to search for (or a filter such as region:广东省)",
+            "检索式只有排除词：请至少写一个要找的词（或筛选条件，如 地区:广东省）",
         )
     return node
 
@@ -313,6 +319,8 @@ def positive_texts(node: Node) -> list[Text]:
 
 def describe(node: Node) -> str:
     """Render the tree back as an unambiguous query string (how the query was understood)."""
+    if isinstance(node, All):
+        return "*"
     if isinstance(node, Text):
         return f"“{node.text}”" if node.phrase or " " in node.text else node.text
     if isinstance(node, Filter):

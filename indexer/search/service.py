@@ -194,6 +194,9 @@ def _rank(sel: Selection, final: Docs, partial: Docs, sort: str, deadline: float
         docs = np.flatnonzero(wanted)
         order = docs[np.lexsort((-docs, -score[docs], -sel.facets.years[docs], ~final[docs]))]
         return Ranking([order], score)
+    if not q.positive_texts(sel.plan.tree):  # browsing: nothing to rank by, so newest year first, reports in order
+        docs = np.flatnonzero(wanted)
+        return Ranking([docs[np.lexsort((docs, -sel.facets.years[docs]))]], score)
     adjust = functools.partial(_rerank, sel)
     return Ranking([Tier(final, score, adjust, deadline), Tier(partial, score, adjust, deadline)], score)
 
