@@ -69,12 +69,25 @@ def search():
         facets=FACETS,
         max_year_count=max((c for _, c in result.years), default=0),
         drop_words=params.without_one_word(search_request.query) if not result.total else [],
+        emptied_by=_emptied_by(search_request) if not result.total and search_request.query else [],
         saved=saved,
         new_total=new_total,
         export_limit=current_app.config["EXPORT_LIMIT"],
         new_ids=new_ids,
         keep=[("saved", str(saved.id))] + ([("new", "1")] if request.args.get("new") else []) if saved else [],
     )
+
+
+def _emptied_by(search_request: SearchRequest) -> list[tuple[str, tuple[str, ...], int, dict]]:
+    """For a search the filters left without hits: each filter that alone did it, as (facet, values, hits without
+    it, the filters without it)."""
+    found = []
+    for facet, values in search_request.filters.items():
+        rest = {f: v for f, v in search_request.filters.items() if f != facet}
+        total = _backend().search(replace(search_request, filters=rest, page=1, page_size=1, relaxed=False)).total
+        if total:
+            found.append((facet, values, total, rest))
+    return found
 
 
 def _saved_mode(search_request: SearchRequest) -> SavedSearch | None:

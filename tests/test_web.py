@@ -198,3 +198,14 @@ def test_a_filter_alone_lists_its_paragraphs_and_the_start_page_counts_are_what_
     years = [h["year"] for h in by_filter["hits"]]
     assert years == sorted(years, reverse=True)  # browsing: newest first
     assert api(client, q="-调解")[0] == 400  # an exclusion alone still asks for a word
+
+
+def test_no_hits_because_of_a_filter_says_which_filter_and_links_to_the_search_without_it(client):
+    # on the seeds: 社区矫正 has 2 hits in 天津市 and 2 in 2024, none in both
+    page = client.get("/", query_string={"q": "社区矫正", "region": "天津市", "year": "2024"}).get_data(as_text=True)
+    assert 'id="no-results"' in page
+    assert (
+        "不限地区「天津市」时有 <strong>2</strong> 段" in page and "不限年份「2024」时有 <strong>2</strong> 段" in page
+    )
+    assert "?q=%E7%A4%BE%E5%8C%BA%E7%9F%AB%E6%AD%A3&amp;year=2024" in page  # the search without the region
+    assert "?q=%E7%A4%BE%E5%8C%BA%E7%9F%AB%E6%AD%A3&amp;region=%E5%A4%A9%E6%B4%A5%E5%B8%82" in page
