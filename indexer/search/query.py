@@ -16,9 +16,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 
 from ..errors import QueryError
+from .tree import All, And, Filter, Node, Not, Or, Text, all_texts, describe, positive_texts
+
+__all__ = [
+    "All", "And", "Filter", "Node", "Not", "Or", "Text", "all_texts", "describe", "parse_query",
+    "parse_year_range", "positive_texts",
+]  # fmt: skip
 
 MAX_QUERY_LENGTH = 500
 MAX_WORDS = 32  # distinct words and phrases in one query: each costs a match, a score and highlights
@@ -35,51 +40,6 @@ FIELD_ALIASES = {
 _YEAR_VALUE = re.compile(r"^(\d{4})(?:\s*(?:-|–|—|~|～|\.\.|至|到)\s*(\d{4}))?$")
 _QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "”"}
 _FIELD = re.compile(r"^([A-Za-z]+|地区|地域|年份|年度|主题)[:：](.*)$", re.S)
-
-
-@dataclass(frozen=True)
-class Text:
-    """A word or phrase that must occur as written."""
-
-    text: str
-    phrase: bool = False
-
-
-@dataclass(frozen=True)
-class Filter:
-    """A metadata condition: region, year (a range) or topic."""
-
-    field: str
-    value: str
-
-
-@dataclass(frozen=True)
-class Not:
-    """Exclude paragraphs matching `node`."""
-
-    node: Node
-
-
-@dataclass(frozen=True)
-class And:
-    """All of `nodes`."""
-
-    nodes: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class Or:
-    """Any of `nodes`."""
-
-    nodes: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class All:
-    """Every paragraph: a request with filters and no query (browsing a region's or a topic's paragraphs)."""
-
-
-Node = Text | Filter | Not | And | Or | All
 
 
 def parse_year_range(value: str) -> tuple[int, int]:
@@ -295,37 +255,3 @@ def parse_query(query: str) -> Node:
             "检索式只有排除词：请至少写一个要找的词（或筛选条件，如 地区:广东省）",
         )
     return node
-
-
-def all_texts(node: Node) -> list[Text]:
-    """Every word and phrase of a tree, excluded ones too."""
-    if isinstance(node, Text):
-        return [node]
-    if isinstance(node, Not):
-        return all_texts(node.node)
-    if isinstance(node, And | Or):
-        return [t for n in node.nodes for t in all_texts(n)]
-    return []
-
-
-def positive_texts(node: Node) -> list[Text]:
-    """The words and phrases a hit is highlighted for (everything not under a NOT)."""
-    if isinstance(node, Text):
-        return [node]
-    if isinstance(node, And | Or):
-        return [t for n in node.nodes for t in positive_texts(n)]
-    return []
-
-
-def describe(node: Node) -> str:
-    """Render the tree back as an unambiguous query string (how the query was understood)."""
-    if isinstance(node, All):
-        return "*"
-    if isinstance(node, Text):
-        return f"“{node.text}”" if node.phrase or " " in node.text else node.text
-    if isinstance(node, Filter):
-        return f"{node.field}:{node.value}"
-    if isinstance(node, Not):
-        return f"NOT {describe(node.node)}"
-    joiner = " AND " if isinstance(node, And) else " OR "
-    return "(" + joiner.join(describe(n) for n in node.nodes) + ")"
