@@ -21,7 +21,7 @@ from indexer import (
 )
 
 from . import settings
-from .cli_common import Group, backend_of, echo_explain, echo_hit, home_option, instance_of, progress_bar
+from .cli_common import Group, backend_of, echo_explain, echo_hit, home_option, instance_of, no_index, progress_bar
 from .saved_cli import saved_group
 
 
@@ -60,6 +60,8 @@ def index_command(paths: tuple[Path, ...], rebuild: bool, home: str) -> None:
 @home_option
 def remove_command(targets: tuple[str, ...], home: str) -> None:
     """Remove reports from the index, by report id or by the path they were indexed from."""
+    if not Path(home).is_dir():
+        raise no_index(home)
     removed = remove_reports(instance_of(home), list(targets))
     if not removed:
         raise click.ClickException("no such report in the index. `govsearch reports` lists report ids.")

@@ -50,11 +50,21 @@ def instance_of(home: str) -> Instance:
     return Instance(Path(home), engine=settings.load()["ENGINE"]).start()
 
 
+def no_index(home: str) -> click.ClickException:
+    """The error of a command that reads an index where there is none, naming the home it looked in."""
+    chosen = "chosen by --home or GOVSEARCH_HOME" if home != settings.DEFAULT_HOME else "the default home"
+    return click.ClickException(f"no index in {home} ({chosen}). Run `govsearch index` first, or give --home.")
+
+
 def backend_of(home: str) -> SearchBackend:
-    """The backend of an instance that has an index; a ClickException when it has none."""
+    """The backend of an instance that has an index; a ClickException naming the home when it has none (a home
+    that does not exist is not created)."""
+    if not Path(home).is_dir():
+        raise no_index(home)
     backend = open_backend(instance_of(home))
     if not backend.exists():
-        raise click.ClickException(f"no index in {home}. Run `govsearch index` first.")
+        backend.close()
+        raise no_index(home)
     context = click.get_current_context(silent=True)
     if context is not None:
         context.call_on_close(backend.close)
@@ -76,8 +86,8 @@ home_option = click.option(
     "--home",
     envvar="GOVSEARCH_HOME",
     default=lambda: settings.load()["HOME"],
-    show_default="instance",
-    help="Instance folder (index, caches, saved searches).",
+    show_default=settings.DEFAULT_HOME,
+    help="Instance folder (index, caches, saved searches); GOVSEARCH_HOME sets it too.",
 )
 
 

@@ -16,6 +16,7 @@ from . import params
 from .saved_pages import store
 from .saved_searches import new_count
 from .saved_store import SavedError, SavedSearch
+from .year_chart import year_slots
 
 pages = Blueprint("pages", __name__)
 EXPORT_FIELDS = (
@@ -52,7 +53,8 @@ def search():
     """The search page; with no query, a short introduction and the corpus at a glance."""
     search_request = params.request_from_args(request.args, current_app.config["PAGE_SIZE"])
     if not search_request.query and not search_request.filters:
-        return render_template("search.html", request_=search_request, overview=_backend().facet_values())
+        overview = _backend().facet_values()
+        return render_template("search.html", request_=search_request, overview=overview, autofocus=True)
     saved = _saved_mode(search_request)
     seen = store().seen(saved.id) if saved else set()
     result = _backend().search(search_request, exclude=seen if saved and request.args.get("new") else ())
@@ -67,7 +69,8 @@ def search():
         result=result,
         params=params,
         facets=FACETS,
-        max_year_count=max((c for _, c in result.years), default=0),
+        year_slots=year_slots(result.years),
+        suggestions=_backend().suggestions(search_request) if not result.total else [],
         drop_words=params.without_one_word(search_request.query) if not result.total else [],
         emptied_by=_emptied_by(search_request) if not result.total and search_request.query else [],
         saved=saved,

@@ -35,6 +35,10 @@ from .saved_searches import (
 )
 from .saved_store import SavedError, SavedSearch, SavedStore
 
+SKIP_REASONS_ZH = {
+    "already saved (same question)": "已经保存过（检索相同）",
+    "a different saved search has this name": "已有另一个同名的检索",
+}
 saved_pages = Blueprint("saved", __name__, url_prefix="/saved")
 _VALUE_SPLIT = re.compile(r"[\s,，、;；]+")
 
@@ -83,9 +87,7 @@ def create():
     try:
         saved = save(store(), _backend(), name, query, filters)
     except SavedError as exc:
-        return _form_page(
-            {"action": url_for("saved.create"), "name": name, "query": query, "filters": filters}, str(exc)
-        )
+        return _form_page({"action": url_for("saved.create"), "name": name, "query": query, "filters": filters}, exc.zh)
     flash(f"已保存检索「{saved.name}」。以后有新的报告入库时，这里会标出新结果。")
     return redirect(results_url(saved))
 
@@ -123,7 +125,7 @@ def update(saved_id: int):
         )
     except SavedError as exc:
         template_args = {"action": url_for("saved.update", saved_id=saved.id), "saved": saved}
-        return _form_page(template_args | {"name": name, "query": query, "filters": filters}, str(exc))
+        return _form_page(template_args | {"name": name, "query": query, "filters": filters}, exc.zh)
     flash(f"已更新检索「{updated.name}」。")
     return redirect(url_for("saved.index"))
 
@@ -181,9 +183,9 @@ def import_():
     try:
         summary = import_saved(store(), _backend(), upload.read(MAX_BYTES + 1))
     except SavedError as exc:
-        flash(f"无法导入：{exc}", "error")
+        flash(f"无法导入：{exc.zh}", "error")
         return redirect(url_for("saved.index"))
     flash(f"已导入 {len(summary.added)} 个检索：{'、'.join(summary.added) or '无'}。")
     for name, reason in summary.skipped:
-        flash(f"跳过「{name}」：{reason}", "error")
+        flash(f"跳过「{name}」：{SKIP_REASONS_ZH.get(reason, reason)}", "error")
     return redirect(url_for("saved.index"))

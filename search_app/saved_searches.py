@@ -50,7 +50,10 @@ def clean_filters(filters: dict) -> dict[str, tuple[str, ...]]:
     cleaned = {}
     for facet, values in (filters or {}).items():
         if facet not in FACETS:
-            raise SavedError(f"unknown filter “{facet}”; filter by {', '.join(FACETS)}")
+            raise SavedError(
+                f"unknown filter “{facet}”; filter by {', '.join(FACETS)}",
+                f"没有“{facet}”这种筛选；可按地区、年份、主题筛选",
+            )
         if isinstance(values, str):
             values = [values]
         kept = tuple(str(v).strip() for v in values if str(v).strip())
@@ -63,12 +66,12 @@ def _checked(backend: SearchBackend, query: str, filters: dict) -> tuple[str, di
     """Validate a question against the index: (query, filters, passage keys of its hits now)."""
     query = (query or "").strip()
     if not query:
-        raise SavedError("a saved search needs a query")
+        raise SavedError("a saved search needs a query", "请填写检索式")
     filters = clean_filters(filters)
     try:
         keys = backend.passage_keys(SearchRequest(query, filters))
     except QueryError as exc:
-        raise SavedError(f"the query cannot be saved: {exc}") from exc
+        raise SavedError(f"the query cannot be saved: {exc}", f"检索式有误，无法保存：{exc.zh}") from exc
     return query, filters, keys
 
 
@@ -146,7 +149,10 @@ def import_saved(store: SavedStore, backend: SearchBackend, data: bytes) -> Impo
         try:
             query, filters, keys = _checked(backend, entry.query, entry.filters)
         except SavedError as exc:
-            raise SavedError(f"entry {number} (“{entry.name}”): {exc}; nothing was imported") from exc
+            raise SavedError(
+                f"entry {number} (“{entry.name}”): {exc}; nothing was imported",
+                f"第 {number} 条（「{entry.name}」）：{exc.zh}；没有导入任何检索",
+            ) from exc
         ready.append((entry, (query, filters, keys)))
     for entry, (query, filters, keys) in ready:
         store.add(entry.name, query, filters, seen=entry.seen if entry.seen is not None else keys)

@@ -46,7 +46,12 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 class SavedError(ValueError):
-    """A saved-search request that cannot be carried out; the message says why and what to do."""
+    """A saved-search request that cannot be carried out; the message says why and what to do, in English (str,
+    for the CLI and scripts) and in Chinese (`zh`, what the web pages show)."""
+
+    def __init__(self, message: str, zh: str = "") -> None:
+        super().__init__(message)
+        self.zh = zh or message
 
 
 @dataclass(frozen=True)
@@ -76,9 +81,12 @@ def clean_name(name: str) -> str:
     """A saved search's name, trimmed; SavedError when empty or too long."""
     name = " ".join((name or "").split())
     if not name:
-        raise SavedError("a saved search needs a name")
+        raise SavedError("a saved search needs a name", "请给检索起个名称")
     if len(name) > NAME_LIMIT:
-        raise SavedError(f"a name can be at most {NAME_LIMIT} characters (this one has {len(name)})")
+        raise SavedError(
+            f"a name can be at most {NAME_LIMIT} characters (this one has {len(name)})",
+            f"名称最多 {NAME_LIMIT} 个字（现在有 {len(name)} 个）",
+        )
     return name
 
 
@@ -152,7 +160,10 @@ class SavedStore:
             if row is None:
                 row = conn.execute("SELECT * FROM saved_search WHERE name = ?", (str(ref).strip(),)).fetchone()
         if row is None:
-            raise SavedError(f"no saved search {str(ref)!r}; `govsearch saved list` shows them")
+            raise SavedError(
+                f"no saved search {str(ref)!r}; `govsearch saved list` shows them",
+                f"没有编号或名称为“{ref}”的已保存检索",
+            )
         return _row(row)
 
     def add(self, name: str, query: str, filters: dict[str, tuple[str, ...]], seen: Iterable[str] = ()) -> SavedSearch:
@@ -167,7 +178,10 @@ class SavedStore:
                     (search_id, name, query, _filters_json(filters), now, now),
                 )
             except sqlite3.IntegrityError as exc:
-                raise SavedError(f"a saved search named “{name}” already exists; choose another name") from exc
+                raise SavedError(
+                    f"a saved search named “{name}” already exists; choose another name",
+                    f"已经有名为「{name}」的检索，请换一个名称",
+                ) from exc
             _mark(conn, search_id, seen, now)
         return self.get(search_id)
 
@@ -196,7 +210,10 @@ class SavedStore:
                     ),
                 )
             except sqlite3.IntegrityError as exc:
-                raise SavedError(f"a saved search named “{new_name}” already exists; choose another name") from exc
+                raise SavedError(
+                    f"a saved search named “{new_name}” already exists; choose another name",
+                    f"已经有名为「{new_name}」的检索，请换一个名称",
+                ) from exc
             _mark(conn, current.id, seen, now)
         return self.get(current.id)
 

@@ -5,13 +5,20 @@ from __future__ import annotations
 import os
 from collections import namedtuple
 
+from platformdirs import user_data_dir
+
 from indexer import DEFAULT_ENGINE, ENGINES, SettingError
 
 Setting = namedtuple("Setting", "name default help")
+# one home per user wherever a command runs from (~/.local/share/govsearch on Linux), not ./instance
+DEFAULT_HOME = user_data_dir("govsearch", appauthor=False)
 
 SETTINGS = (
     Setting(
-        "HOME", "instance", "Instance folder: the index, jieba's cache, saved searches, topics.txt, dictionary.txt"
+        "HOME",
+        DEFAULT_HOME,
+        "Instance folder: the index, jieba's cache, saved searches, topics.txt, dictionary.txt (default: the "
+        "user's data folder)",
     ),
     Setting("ENGINE", DEFAULT_ENGINE, f"Search engine behind the index: {', '.join(ENGINES)} (the first is embedded)"),
     Setting("HOST", "127.0.0.1", "Address `govsearch serve` listens on"),

@@ -61,3 +61,19 @@ def test_index_exits_non_zero_only_when_nothing_could_be_indexed(tmp_path):
     (tmp_path / "c" / "empty.txt").write_bytes(b"")
     result = run("index", str(tmp_path / "c"), home=tmp_path / "h")
     assert result.exit_code == 1 and "skipped" in result.output and "empty" in result.output
+
+
+def test_the_default_home_is_one_per_user_and_a_search_without_an_index_names_it(tmp_path, monkeypatch):
+    from search_app import settings
+
+    monkeypatch.delenv("GOVSEARCH_HOME", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert settings.load()["HOME"] == settings.DEFAULT_HOME and "govsearch" in settings.DEFAULT_HOME
+    missing = tmp_path / "nowhere"
+    result = CliRunner().invoke(main, ["search", "调解"], env={"GOVSEARCH_HOME": str(missing)})
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"Error: no index in {missing} (chosen by --home or GOVSEARCH_HOME). Run `govsearch index` first, or give "
+        "--home."
+    ]
+    assert not missing.exists() and not (tmp_path / "instance").exists()  # nothing created where it looked

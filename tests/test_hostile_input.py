@@ -174,27 +174,37 @@ def import_file(client, data: bytes):
 
 
 @pytest.mark.parametrize(
-    "data, message",
+    "data, message, zh",
     [
         (
             '{"saved": [{"name": "a", "query": "调解", "filters": "region"}]}'.encode(),
             "entry 1 (“a”): filters must be an object",
+            "第 1 条：筛选（filters）要是对象",
         ),
         (
             '{"saved": [{"name": "a", "query": "调解", "filters": {"region": 5}}]}'.encode(),
             "filters.region must be text",
+            "filters.region 要是文字",
         ),
-        (b'{"saved": [{"name": "a", "query": null}]}', "entry 1 (“a”): query must be non-empty text"),
-        (b'{"saved": [{"name": "a", "query": "x", "seen": [["nested"]]}]}', "seen must be a list"),
-        (b'{"saved": [{"name": "ok", "query": "x"}, 7]}', "entry 2: must be an object"),
-        (b"[" * 100_000 + b"]" * 100_000, "nests too deeply"),
-        ("调解".encode("gb18030"), "not UTF-8"),
-        (b'{"saved": [{"name": "a", "query": "(x"}]}', "entry 1 (“a”): the query cannot be saved"),
+        (
+            b'{"saved": [{"name": "a", "query": null}]}',
+            "entry 1 (“a”): query must be non-empty text",
+            "检索式（query）要是非空",
+        ),
+        (b'{"saved": [{"name": "a", "query": "x", "seen": [["nested"]]}]}', "seen must be a list", "seen 要是"),
+        (b'{"saved": [{"name": "ok", "query": "x"}, 7]}', "entry 2: must be an object", "第 2 条：要是含名称"),
+        (b"[" * 100_000 + b"]" * 100_000, "nests too deeply", "嵌套过深"),
+        ("调解".encode("gb18030"), "not UTF-8", "不是 UTF-8"),
+        (
+            b'{"saved": [{"name": "a", "query": "(x"}]}',
+            "entry 1 (“a”): the query cannot be saved",
+            "检索式有误，无法保存",
+        ),
     ],
 )
-def test_a_bad_import_names_the_first_bad_entry_and_imports_nothing(client, seed_copy, data, message):
+def test_a_bad_import_names_the_first_bad_entry_and_imports_nothing(client, seed_copy, data, message, zh):
     page = import_file(client, data).get_data(as_text=True)
-    assert message in page
+    assert zh in page and "没有导入任何检索" in page or "无法导入" in page and zh in page
     result = CliRunner().invoke(main, ["saved", "list", "--json", "--home", str(seed_copy)])
     assert result.output == ""  # nothing saved, from a good first entry either
     path = seed_copy / "bad.json"
@@ -207,7 +217,7 @@ def test_an_import_past_the_size_limit_is_refused(client):
     from search_app.saved_import import MAX_BYTES
 
     page = import_file(client, b" " * (MAX_BYTES + 1)).get_data(as_text=True)
-    assert "larger than 5 MiB" in page
+    assert "文件超过 5 MiB" in page
 
 
 def test_the_paragraph_link_passes_on_only_its_own_parameters(client):

@@ -92,10 +92,10 @@ def test_forms_that_change_saved_searches_need_post_and_a_csrf_token(client):
 def test_bad_input_gets_a_message_and_changes_nothing(client):
     save(client, "矫正", "社区矫正")
     for name, q, filters, message in [
-        ("", "社区矫正", {}, "needs a name"),
-        ("x", "社区 (", {}, "never closed"),
-        ("x", "社区矫正", {"topic": "没有这个主题"}, "unknown topic"),
-        ("矫正", "调解", {}, "already exists"),
+        ("", "社区矫正", {}, "请给检索起个名称"),
+        ("x", "社区 (", {}, "检索式有误，无法保存：第 4 个字符处的“(”没有闭合"),
+        ("x", "社区矫正", {"topic": "没有这个主题"}, "没有“没有这个主题”这个主题"),
+        ("矫正", "调解", {}, "已经有名为「矫正」的检索"),
     ]:
         response = save(client, name, q, **filters)
         assert response.status_code == 400

@@ -49,6 +49,9 @@ class EngineView(Protocol):
     def paragraph(self, docnum: int) -> StoredParagraph:
         """The stored paragraph with this number."""
 
+    def words(self, prefix: str) -> Iterator[str]:
+        """The indexed jieba words of paragraph texts that start with `prefix`, in order (did-you-mean's vocabulary)."""
+
 
 class Writing(Protocol):
     """Writing an index, in one commit per run; rebuilding it aside. Engines and backends alike offer this."""
@@ -119,6 +122,9 @@ class SearchBackend(Writing, Protocol):
 
     def highlight_words(self, query: str) -> list[str]:
         """The strings a query's hits are highlighted for (its words and their expansions); [] if it cannot parse."""
+
+    def suggestions(self, request: SearchRequest) -> list:
+        """For a request without hits: corrected requests (did-you-mean), as Suggestion(query, total)."""
 
     def facet_values(self) -> dict[str, list[FacetValue]]:
         """Facet counts over the whole index."""

@@ -100,17 +100,19 @@ class FacetSets:
         return result
 
     def count(self, matched: Docs, chosen: dict[str, set[str]]) -> dict[str, list[FacetValue]]:
-        """Counts per facet value, each facet counted under the other facets' selections only."""
+        """Counts per facet value, each facet counted under the other facets' selections only. Values stay in the
+        order of their counts without any selection, so choosing one never moves the others about."""
         counted: dict[str, list[FacetValue]] = {}
         for facet in FACETS:
             base = self.narrow(matched, chosen, skip=facet)
             selected = chosen.get(facet, set())
-            values = []
+            values, rank = [], {}
             for value, docs in self.arrays[facet].items():
                 n = int(np.count_nonzero(base[docs]))
                 if n or value in selected:
                     values.append(FacetValue(value, _last(value), n, value in selected))
-            counted[facet] = _tree(values) if facet == "region" else _order(facet, values)
+                    rank[value] = int(np.count_nonzero(matched[docs])) if chosen else n
+            counted[facet] = _tree(values, rank) if facet == "region" else _order(facet, values, rank)
         return counted
 
     def histogram(self, docs: Docs) -> list[tuple[int, int]]:
@@ -123,22 +125,22 @@ def _last(value: str) -> str:
     return value.rsplit(REGION_SEPARATOR, 1)[-1]
 
 
-def _order(facet: str, values: list[FacetValue]) -> list[FacetValue]:
+def _order(facet: str, values: list[FacetValue], rank: dict[str, int]) -> list[FacetValue]:
     if facet == "year":
         return sorted(values, key=lambda v: v.value, reverse=True)
-    return sorted(values, key=lambda v: (-v.count, v.value))
+    return sorted(values, key=lambda v: (-rank[v.value], v.value))
 
 
-def _tree(values: list[FacetValue]) -> list[FacetValue]:
-    """Nest region values by path: provinces, their cities, their counties; biggest first."""
+def _tree(values: list[FacetValue], rank: dict[str, int]) -> list[FacetValue]:
+    """Nest region values by path: provinces, their cities, their counties; biggest (before selection) first."""
     by_path = {v.value: v for v in values}
     roots = []
     for value in sorted(values, key=lambda v: v.value.count(REGION_SEPARATOR)):
         parent = value.value.rsplit(REGION_SEPARATOR, 1)[0] if REGION_SEPARATOR in value.value else None
         (by_path[parent].children if parent in by_path else roots).append(value)
     for value in values:
-        value.children.sort(key=lambda v: (-v.count, v.value))
-    return sorted(roots, key=lambda v: (-v.count, v.value))
+        value.children.sort(key=lambda v: (-rank[v.value], v.value))
+    return sorted(roots, key=lambda v: (-rank[v.value], v.value))
 
 
 def resolve_filters(facets: FacetSets, filters: dict[str, tuple[str, ...]]) -> dict[str, set[str]]:

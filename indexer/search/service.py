@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Collection, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,7 @@ from .highlight import mark, match_spans, snippet
 from .matching import Selection, select
 from .ranking import rerank
 from .scoring import scores
+from .suggest import MAX_SUGGESTIONS, Suggestion, suggested_queries
 from .synonyms import DEFAULT_SYNONYMS, Synonyms, load_synonyms
 from .tiers import Ranking, Tier
 from .understanding import understand
@@ -115,6 +117,18 @@ class SearchService:
             return []
         with self.engine.reading() as view:
             return understand(tree, self._facet_sets(view), self.synonyms()).needles()
+
+    def suggestions(self, request: SearchRequest) -> list[Suggestion]:
+        """For a request without hits: the same request with one word corrected (did-you-mean), each with its
+        total under the same filters; best first, those that still find nothing left out."""
+        with self.engine.reading() as view:
+            queries = suggested_queries(request.query, view)
+        found = []
+        for corrected in queries:
+            total = self.search(replace(request, query=corrected, page=1, page_size=1, relaxed=False)).total
+            if total and len(found) < MAX_SUGGESTIONS:
+                found.append(Suggestion(corrected, total))
+        return found
 
     def facet_values(self) -> dict[str, list[FacetValue]]:
         """Facet counts over the whole index."""

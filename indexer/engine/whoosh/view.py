@@ -5,6 +5,7 @@ run through whoosh's own phrase queries and BM25F scorer (the reference the acce
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,8 @@ from .charindex import FIELD as CHARS
 from .charindex import CharIndex
 from .reading import facet_arrays, live_documents
 from .stored import find_fields, paragraph_of, report_of
+
+BODY = "body"  # jieba words of the paragraph text
 
 
 class WhooshView:
@@ -44,6 +47,12 @@ class WhooshView:
         query = Term(CHARS, tokens[0]) if len(tokens) == 1 else Phrase(CHARS, tokens)
         with self.io:
             return np.array(sorted(self.searcher.docs_for_query(query)), dtype=np.int64)
+
+    def words(self, prefix: str) -> Iterator[str]:
+        """The indexed jieba words of paragraph texts that start with `prefix`, in order."""
+        with self.io:
+            found = list(self.searcher.reader().expand_prefix(BODY, prefix))
+        return iter(t.decode("utf-8") if isinstance(t, bytes) else t for t in found)
 
     def term_scores(self, field: str, word: str, boost: float, wanted: np.ndarray) -> np.ndarray:
         """boost × BM25F of one word in one field, per paragraph; 0 where not `wanted`."""
