@@ -7,6 +7,7 @@ from flask import Flask, jsonify, render_template, request
 
 from indexer import ConfigFileError, IndexBusy, IndexMissing, IndexOutdated, QueryError, SearchRequest
 
+from .params import repaired
 from .saved_store import SavedError
 
 # error type → (HTTP status, heading of the HTML page)
@@ -36,7 +37,8 @@ def _respond(error: Exception):
         return response
     if isinstance(error, QueryError) and request.endpoint == "pages.search":  # the form again, with the message
         search_request = SearchRequest(request.args.get("q", ""))
-        return render_template("search.html", error=zh, request_=search_request), status
+        fix = repaired(search_request.query)
+        return render_template("search.html", error=zh, request_=search_request, fix=fix), status
     if isinstance(error, IndexMissing):
         return render_template("missing.html", message=str(error)), status
     return render_template("error.html", heading=heading, message=zh), status

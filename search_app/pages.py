@@ -153,6 +153,16 @@ def export(fmt: str):
     )
 
 
+@pages.get("/reports")
+def report_list():
+    """Every indexed report (by region, year and title) with its metadata; `region=` keeps one region's."""
+    region = request.args.get("region", "").strip()
+    wanted = tuple(p for p in region.split("/") if p)
+    reports = [r for r in _backend().reports() if r.region[: len(wanted)] == wanted]
+    paragraphs = sum(r.paragraphs for r in reports)
+    return render_template("reports.html", reports=reports, region=region, paragraphs=paragraphs)
+
+
 @pages.get("/reports/<report_id>")
 def report(report_id: str):
     """A report: metadata, all paragraphs in order, headings as headings, the query's words highlighted as in

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode, urlsplit
 
 from werkzeug.datastructures import MultiDict
@@ -75,6 +76,41 @@ def without_one_word(query: str) -> list[tuple[str, str]]:
             rest = [describe(n) for j, n in enumerate(tree.nodes) if j != i]
             options.append((node.text, " ".join(rest)))
     return options
+
+
+_OPERATOR = re.compile(r"^(?:OR|AND|NOT|-|－)$")
+_FIELD = re.compile(r"(?<!\S)[^\s:：()\"“”]+[:：](?=\S)")
+
+
+def _closed(query: str) -> str:
+    opened = query.count("(") - query.count(")")
+    query = query + ")" * opened if opened > 0 else query
+    if query.count('"') % 2:
+        query += '"'
+    return query + "”" if query.count("“") > query.count("”") else query
+
+
+def _plain(query: str) -> str:
+    words = re.sub(r'[()"“”]', " ", query).split()
+    while words and _OPERATOR.match(words[0]):
+        words.pop(0)
+    while words and _OPERATOR.match(words[-1]):
+        words.pop()
+    return " ".join(words)
+
+
+def repaired(query: str) -> str:
+    """For a query that cannot parse: the nearest one that does (brackets and quotes closed, else removed, with
+    dangling operators and unknown field names dropped), or "" when none is found."""
+    for fix in (_closed, _plain, lambda text: _plain(_FIELD.sub("", text))):
+        candidate = fix(query).strip()
+        if candidate and candidate != query.strip():
+            try:
+                parse_query(candidate)
+            except QueryError:
+                continue
+            return candidate
+    return ""
 
 
 def local_path(target: str) -> str:

@@ -83,3 +83,36 @@ def test_facet_values_keep_their_order_when_a_value_of_another_facet_is_chosen(s
 
     everything, in_2021 = order({}), order({"year": ("2021",)})
     assert [v for v in everything if v in in_2021] == in_2021 and len(in_2021) > 3
+
+
+def test_the_report_list_shows_every_report_and_narrows_to_a_region(client, seeds):
+    page = unescape(client.get("/reports").get_data(as_text=True))
+    everything = seeds.reports()
+    assert f"共 <strong>{len(everything)}</strong> 份报告" in page
+    for report in everything:
+        assert f'<a href="/reports/{report.id}">{report.title}</a>' in page
+    guangdong = [r for r in everything if r.region[:1] == ("广东省",)]
+    assert 0 < len(guangdong) < len(everything)
+    narrowed = unescape(client.get("/reports", query_string={"region": "广东省"}).get_data(as_text=True))
+    assert f"共 <strong>{len(guangdong)}</strong> 份报告（广东省）" in narrowed
+    assert narrowed.count("<tr>") == len(guangdong) + 1  # the heading row
+    assert "没有这个地区的报告" in client.get("/reports", query_string={"region": "火星"}).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "typed, fixed",
+    [
+        ("(调解 OR 仲裁", "(调解 OR 仲裁)"),
+        ('"枫桥经验', '"枫桥经验"'),
+        ("调解 OR", "调解"),
+        ("titel:调解 仲裁", "调解 仲裁"),
+    ],  # noqa: E501
+)
+def test_a_query_error_says_what_is_wrong_in_chinese_and_links_a_query_that_works(client, typed, fixed):
+    response = client.get("/", query_string={"q": typed})
+    page = unescape(response.get_data(as_text=True))
+    error = re.search(r'id="query-error">查询有误：([^<]+)<', page).group(1)
+    assert response.status_code == 400 and re.search(r"[\u4e00-\u9fff]", error) and "character" not in error
+    link = re.search(r'id="query-fix">改为检索：<a href="([^"]+)">([^<]+)</a>', page)
+    assert link and link.group(2) == fixed
+    assert client.get(link.group(1)).status_code == 200

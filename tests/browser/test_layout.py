@@ -18,6 +18,7 @@ PAGES = {
     "past-the-end": "/?q=" + quote("调解") + "&page=99",
     "query-error": "/?q=" + quote("(调解"),
     "saved": "/saved",
+    "reports": "/reports",
     "not-found": "/no-such-page",
 }
 
