@@ -3,10 +3,22 @@
 from . import jieba_route
 from .chinese import CharAnalyzer, CharTokenizer, PreAnalysed, WordAnalyzer, WordTokenizer
 from .folding import fold
-from .segmenter import BREAK, DOMAIN_DICTIONARY, Token, char_tokens, index_terms, load_jieba, word_tokens, words
+from .segmenter import (
+    BREAK,
+    DOMAIN_DICTIONARY,
+    EDGE,
+    Token,
+    char_tokens,
+    index_terms,
+    load_jieba,
+    straddled_words,
+    word_tokens,
+    words,
+)
 
 __all__ = [
     "BREAK",
+    "EDGE",
     "DOMAIN_DICTIONARY",
     "CharAnalyzer",
     "CharTokenizer",
@@ -19,6 +31,7 @@ __all__ = [
     "index_terms",
     "jieba_route",
     "load_jieba",
+    "straddled_words",
     "word_tokens",
     "words",
 ]

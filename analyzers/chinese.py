@@ -19,27 +19,33 @@ from .segmenter import Token, char_tokens, word_tokens
 class PreAnalysed(str):
     """A field's terms computed elsewhere, with their positions (None: 0, 1, 2 …), passed as a field value
     (whoosh wants a str there). The index stores terms and positions only, so no character offsets.
-    `chained` makes one from parts laid end to end (a report's title, the headings, the paragraph), `gap` positions
-    apart where a part ends: a writer can then reuse what it did for a part it was given before."""
+    `chained` makes one from parts laid end to end (the headings, the paragraph), `gap` positions apart where a
+    part ends, each part with terms stacked on some of its positions (word edges): a writer can then reuse what it
+    did for a part it was given before."""
 
-    parts: tuple[list[str], ...]  # the terms, in one or more lists
+    parts: tuple[list[str], ...]  # the terms, in one or more lists: the chained parts, then their stacked terms
     gap: int | None  # positions skipped after each non-empty part; None when not chained
     given: Sequence[int] | None  # positions given with the terms
+    stacked: tuple[Sequence[int], ...]  # per chained part: where (from its start) its stacked terms stand
 
     def __new__(cls, terms: list[str], positions: Sequence[int] | None = None) -> PreAnalysed:
         self = super().__new__(cls, "")
-        self.parts, self.gap, self.given = (terms,), None, positions
+        self.parts, self.gap, self.given, self.stacked = (terms,), None, positions, ()
         return self
 
     @classmethod
-    def chained(cls, parts: Sequence[list[str]], gap: int) -> PreAnalysed:
-        """The terms of `parts` one after another, positions continuing `gap` apart after each non-empty part."""
+    def chained(
+        cls, parts: Sequence[list[str]], gap: int, stacked: Sequence[tuple[list[str], Sequence[int]]] = ()
+    ) -> PreAnalysed:
+        """The terms of `parts` one after another, positions continuing `gap` apart after each non-empty part;
+        `stacked` gives, per part, terms and the positions in that part they stand on (as many terms as positions)."""
         self = cls([])
-        self.parts, self.gap = tuple(parts), gap
+        self.parts = (*parts, *(terms for terms, _ in stacked))
+        self.gap, self.stacked = gap, tuple(positions for _, positions in stacked)
         return self
 
     def __reduce__(self):
-        return (_restore, (self.parts, self.gap, self.given))
+        return (_restore, (self.parts, self.gap, self.given, self.stacked))
 
     @property
     def terms(self) -> list[str]:
@@ -51,11 +57,14 @@ class PreAnalysed(str):
         if self.gap is None:
             yield self.given if self.given is not None else range(len(self.parts[0]))
             return
-        offset = 0
-        for part in self.parts:
+        offset, starts = 0, []
+        for part in self.parts[: len(self.parts) - len(self.stacked)]:
+            starts.append(offset)
             yield range(offset, offset + len(part))
             if part:
                 offset += len(part) + self.gap
+        for start, positions in zip(starts, self.stacked, strict=True):
+            yield [start + p for p in positions]
 
     def tokens(self) -> Iterator[Token]:
         """The terms as tokens (character offsets 0)."""
@@ -63,9 +72,11 @@ class PreAnalysed(str):
         return (Token(term, pos, 0, 0) for term, pos in zip(self.terms, positions, strict=True))
 
 
-def _restore(parts: tuple[list[str], ...], gap: int | None, given: Sequence[int] | None) -> PreAnalysed:
+def _restore(
+    parts: tuple[list[str], ...], gap: int | None, given: Sequence[int] | None, stacked: tuple = ()
+) -> PreAnalysed:
     value = PreAnalysed(parts[0], given)
-    value.parts, value.gap = parts, gap
+    value.parts, value.gap, value.stacked = parts, gap, stacked
     return value
 
 

@@ -33,6 +33,9 @@ _IS_CJK = re.compile(_CJK)
 # matches across it (复议、行政 is not 复议行政); a query's own punctuation makes the same token, so 复议、行政 still
 # finds itself. Spaces are no break (text extracted from pages and PDFs breaks lines and words with them).
 BREAK = "\x1f"
+# Word edges: a token stacked on every position where a jieba word (or a dictionary sub-word stacked in it)
+# starts or ends, so matching can tell 调解 in 人民|调解 (a hit) from 调解 in 协调|解决 (across two words).
+EDGE = "\x1e"
 _BREAKING = re.compile(r"[^\w\s]|_")
 # Runs of CJK characters between punctuation recur (a fifth to a third of all characters in reports and laws);
 # jieba's words of a run depend on the run alone, so each worker segments a recurring run once.
@@ -119,12 +122,56 @@ def _run_terms(run: str) -> tuple[str, ...]:
     return tuple(terms)
 
 
-def index_terms(text: str) -> tuple[list[str], list[str]]:
-    """The terms the index stores for `text`: its words (as `word_tokens`, without positions) and its
-    characters (as `char_tokens`). Lists of strings, made with as little per-token work as possible."""
+@lru_cache(maxsize=RUN_CACHE)
+def _run_edges(run: str) -> tuple[int, ...]:
+    """Offsets in a run of CJK characters where a jieba word or a stacked sub-word starts or ends (0 … len)."""
+    edges = {0}
+    offset = 0
+    for word in jieba_route.cut(run):
+        for gram, i in _stacked(word):
+            edges.update((offset + i, offset + i + len(gram)))
+        offset += len(word)
+        edges.add(offset)
+    return tuple(sorted(edges))
+
+
+def straddled_words(text: str, needle: str) -> list[str]:
+    """For each occurrence of `needle` in `text` that begins or ends inside a jieba word and crosses a word edge:
+    the words it runs through, joined (调解 in 协调解决 → 协调解决). Only runs of CJK characters can straddle."""
+    load_jieba()
+    folded, wanted = fold(text), fold(needle)
+    found = []
+    if len(wanted) < 2 or not _IS_CJK.fullmatch(wanted):
+        return found
+    for run in _RUNS.finditer(folded):
+        piece = run.group()
+        start = piece.find(wanted)
+        if start < 0:
+            continue
+        edges = set(_run_edges(piece))
+        words, offset = [], 0
+        for word in jieba_route.cut(piece):
+            words.append((offset, offset + len(word)))
+            offset += len(word)
+        while start >= 0:
+            end = start + len(wanted)
+            inside = any(start + i in edges for i in range(1, len(wanted)))
+            if inside and not (start in edges and end in edges):
+                low = max(a for a, _ in words if a <= start)
+                high = min(b for _, b in words if b >= end)
+                found.append(piece[low:high])
+            start = piece.find(wanted, start + 1)
+    return found
+
+
+def index_terms(text: str) -> tuple[list[str], list[str], list[int]]:
+    """The terms the index stores for `text`: its words (as `word_tokens`, without positions), its characters
+    (as `char_tokens`), and the positions among the characters where a word starts or ends (see EDGE). Lists,
+    made with as little per-token work as possible."""
     load_jieba()
     terms: list[str] = []
     chars: list[str] = []
+    edges: list[int] = []
     folded = fold(text)
     end = 0
     for run in _RUNS.finditer(folded):
@@ -132,13 +179,16 @@ def index_terms(text: str) -> tuple[list[str], list[str]]:
         if chars and _BREAKING.search(folded, end, run.start()):
             chars.append(BREAK)
         end = run.end()
+        at = len(chars)
         if _IS_CJK.match(piece):
             terms.extend(_run_terms(piece))
             chars.extend(piece)  # a CJK run's characters are what char_tokens finds there
+            edges.extend(at + e for e in _run_edges(piece) if not edges or at + e > edges[-1])
         else:
             terms.append(piece)
             chars.append(piece)
-    return terms, chars
+            edges.extend((at, at + 1) if not edges or at > edges[-1] else (at + 1,))
+    return terms, chars, edges
 
 
 def char_tokens(text: str) -> list[Token]:

@@ -20,6 +20,7 @@ from .ingest.topics import Taxonomy, TaxonomyError, load_taxonomy
 from .instance import BUNDLED_CORPUS, Instance
 from .records import (
     FACETS,
+    FOUND_ZH,
     SECTION_SEPARATOR,
     SORTS,
     FacetValue,
@@ -38,6 +39,7 @@ __all__ = [
     "DEFAULT_ENGINE",
     "ENGINES",
     "FACETS",
+    "FOUND_ZH",
     "SECTION_SEPARATOR",
     "SORTS",
     "ConfigFileError",

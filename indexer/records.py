@@ -12,6 +12,8 @@ REGION_SEPARATOR = "/"
 SECTION_SEPARATOR = " › "
 UNKNOWN_REGION = "地区不详"
 UNKNOWN_YEAR = "年份不详"
+# where a hit's word was found
+FOUND_ZH = {"text": "正文", "heading": "章节标题", "title": "报告标题", "region": "地区"}
 
 
 def region_line(region: list[str] | tuple[str, ...]) -> str:
@@ -29,6 +31,7 @@ class SearchRequest:
     page_size: int = 10
     sort: str = "relevance"
     relaxed: bool = True  # list paragraphs missing one of several words after those with all of them
+    across_words: bool = False  # let a word match across two jieba words too (调解 in 协调|解决): off by default
 
 
 def passage_key(title: str, region: list[str] | tuple[str, ...], year: int | str | None, text: str) -> str:
@@ -109,6 +112,7 @@ class Hit:
     date: str
     added: str = ""  # when its report was indexed (UTC, ISO 8601)
     missing: list[str] = field(default_factory=list)  # query words a partial hit lacks (empty: has them all)
+    found: dict[str, str] = field(default_factory=dict)  # query word → where: text, heading, title or region
 
     @property
     def key(self) -> str:

@@ -21,10 +21,15 @@ def _error(status: int, message: str):
 
 @api.get("/search")
 def search():
-    """Search: the hits of one page, total, facets with counts and selection, and the parsed query."""
+    """Search: the hits of one page, total, facets with counts and selection, and the parsed query; `tiers=1`
+    adds the across-words tier's count and examples (`across=1` counts those paragraphs as hits)."""
     backend = current_app.extensions["govsearch"]
-    result = backend.search(request_from_args(request.args, current_app.config["PAGE_SIZE"]))
-    return jsonify({"ok": True, **result.to_dict()})
+    search_request = request_from_args(request.args, current_app.config["PAGE_SIZE"])
+    document = {"ok": True, **backend.search(search_request).to_dict()}
+    if request.args.get("tiers") == "1":
+        across = backend.across_words(search_request)
+        document["across_words"] = {"count": across.count, "examples": [list(e) for e in across.examples]}
+    return jsonify(document)
 
 
 @api.get("/reports/<report_id>")

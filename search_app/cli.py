@@ -82,11 +82,13 @@ def _filters(region: tuple[str, ...], year: tuple[str, ...], topic: tuple[str, .
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page number.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per hit and line.")
 @click.option("--explain", is_flag=True, help="Show how the query was understood: words, expansions, regions.")
+@click.option("--across-words", is_flag=True, help="Count matches across two jieba words too (调解 in 协调|解决).")
 @home_option
-def search_command(query, region, year, topic, sort, limit, page, as_json, explain, home) -> None:
-    """Search paragraphs: words (AND), OR, -word, "phrase", (groups), region:/year:/topic: filters."""
+def search_command(query, region, year, topic, sort, limit, page, as_json, explain, across_words, home) -> None:
+    """Search paragraphs: words (AND), OR, -word, "phrase", (groups), region:/year:/topic:/title: filters."""
     backend = backend_of(home)
-    request = SearchRequest(query, _filters(region, year, topic), page=page, page_size=limit, sort=sort)
+    filters = _filters(region, year, topic)
+    request = SearchRequest(query, filters, page=page, page_size=limit, sort=sort, across_words=across_words)
     result = backend.search(request)
     if explain:
         echo_explain(result.explain, err=as_json)
@@ -102,6 +104,10 @@ def search_command(query, region, year, topic, sort, limit, page, as_json, expla
     )
     for rank, hit in enumerate(result.hits, start=(page - 1) * limit + 1):
         echo_hit(rank, hit, colour)
+    across = backend.across_words(request)
+    if across.count:
+        seen = "、".join(f"{w} ×{n}" for w, n in across.examples)
+        click.echo(f"\nalso inside other words, not counted: {across.count} paragraphs ({seen}); --across-words")
     if result.total:
         click.echo("")
         for facet, label in FACETS.items():

@@ -10,6 +10,7 @@ import click
 from tqdm import tqdm
 
 from indexer import (
+    FOUND_ZH,
     ConfigFileError,
     Hit,
     IndexBusy,
@@ -98,6 +99,9 @@ def echo_hit(rank: int, hit: Hit, colour: bool) -> None:
         click.echo(f"     {hit.section}")
     if hit.missing:
         click.echo(f"     (缺少：{'、'.join(hit.missing)})")
+    elsewhere = [f"{word}见于{FOUND_ZH[zone]}" for word, zone in hit.found.items() if zone != "text"]
+    if elsewhere:
+        click.echo(f"     ({'；'.join(elsewhere)})")
     click.echo(f"     {terminal_text(hit.snippet, colour)}")
     where = f"     {hit.id}  (第{hit.paragraph}段, {hit.source})"
     click.echo(click.style(where, dim=True) if colour else where)

@@ -9,8 +9,8 @@ from dataclasses import replace
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
-from indexer import FACETS, SearchRequest, region_line
-from indexer.search.highlight import mark, match_spans
+from indexer import FACETS, FOUND_ZH, SearchRequest, region_line
+from indexer.search.highlight import hit_spans, mark
 
 from . import params
 from .saved_pages import store
@@ -71,6 +71,8 @@ def search():
         facets=FACETS,
         year_slots=year_slots(result.years),
         suggestions=_backend().suggestions(search_request) if not result.total else [],
+        across=_backend().across_words(search_request),
+        found_zh=FOUND_ZH,
         drop_words=params.without_one_word(search_request.query) if not result.total else [],
         emptied_by=_emptied_by(search_request) if not result.total and search_request.query else [],
         saved=saved,
@@ -172,7 +174,7 @@ def report(report_id: str):
         abort(404)
     query = request.args.get("q", "")
     needles = _backend().highlight_words(query) if query else []
-    paragraphs = [p.to_dict() | {"html": mark(p.text, match_spans(p.text, needles))} for p in stored]
+    paragraphs = [p.to_dict() | {"html": mark(p.text, hit_spans(p.text, needles))} for p in stored]
     back = params.local_path(request.args.get("back", ""))  # a path in this app, never javascript: or a site
     return render_template("report.html", report=stored[0].report, paragraphs=paragraphs, query=query, back=back)
 

@@ -29,11 +29,12 @@ def request_from_args(args: MultiDict, page_size: int) -> SearchRequest:
         page=page,
         page_size=page_size,
         sort=sort,
+        across_words=args.get("across") == "1",
     )
 
 
 def args_of(request: SearchRequest, **changes) -> list[tuple[str, str]]:
-    """Query-string pairs for `request` with changes (q=, filters=, page=, sort=, extra=[pairs]) applied."""
+    """Query-string pairs for `request` with changes (q=, filters=, page=, sort=, across=, extra=[pairs]) applied."""
     query = changes.get("q", request.query)
     filters = changes.get("filters", request.filters)
     page = changes.get("page", request.page)
@@ -45,6 +46,8 @@ def args_of(request: SearchRequest, **changes) -> list[tuple[str, str]]:
         pairs.append(("sort", sort))
     if page != 1:
         pairs.append(("page", str(page)))
+    if changes.get("across", request.across_words):
+        pairs.append(("across", "1"))
     return pairs + list(changes.get("extra", ()))
 
 

@@ -143,12 +143,21 @@ def test_an_index_whose_paragraph_ids_are_indexed_terms_still_takes_reports_and_
     backend.close()
 
 
-def test_an_index_whose_characters_run_across_punctuation_asks_for_a_rebuild(home, tmp_path, write_report):
+@pytest.mark.parametrize(
+    "older, why",
+    [(None, "run across punctuation"), ("2", "no word edges, so 调解 would match 协调|解决")],
+    ids=["unmarked", "format-2"],
+)
+def test_an_index_of_an_older_format_asks_for_a_rebuild(home, tmp_path, write_report, older, why):
     folder = tmp_path / "c"
     write_report(folder, "a.txt", REPORT)
     index_files(home, [folder])
-    ((home.home / "index").resolve() / FORMAT_FILE).unlink()  # as every index written before the format mark
+    mark = (home.home / "index").resolve() / FORMAT_FILE
+    if older is None:
+        mark.unlink()  # as every index written before the format mark
+    else:
+        mark.write_text(older, encoding="ascii")
     write_report(folder, "b.txt", REPORT.replace("某某县", "另一县"))
-    with pytest.raises(IndexOutdated, match="run across punctuation.*govsearch index --rebuild"):
+    with pytest.raises(IndexOutdated, match=f"{why}.*govsearch index --rebuild"):
         index_files(home, [folder])
     assert index_files(home, [folder], rebuild=True).reports == 2

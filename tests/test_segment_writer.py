@@ -111,8 +111,9 @@ def test_lean_segment_comes_with_the_character_sidecar_whoosh_s_postings_give(do
 
 def test_index_terms_are_the_analyzer_s_terms():
     text = "政府工作报告提出：ＰＭ2.5浓度下降5%，人民调解委员会（FM88.7）依法行政 한국어 ελληνικά 下ー步"
-    words, chars = index_terms(text)
+    words, chars, edges = index_terms(text)
     assert words == [t.text for t in word_tokens(text)]
+    assert edges == sorted(set(edges)) and edges[0] == 0 and edges[-1] == len(chars)
     assert chars == [t.text for t in char_tokens(text)]
     assert {"人民调解", "调解", "依法行政", "依法", "pm2.5"} <= set(words)  # words with their stacked sub-words
     assert chars[:3] == ["政", "府", "工"] and "%" in chars and "fm88.7" in chars and "一" in chars

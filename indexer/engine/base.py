@@ -37,11 +37,15 @@ class EngineView(Protocol):
 
     size: int
     live: np.ndarray  # bool per paragraph number: True where the paragraph exists
-    facet_arrays: Mapping[str, Mapping[str, np.ndarray]]  # facet → indexed value → sorted live paragraph numbers
+    # facet (region, year, topic, and report: report id) → indexed value → sorted live paragraph numbers
+    facet_arrays: Mapping[str, Mapping[str, np.ndarray]]
+    report_titles: Mapping[str, str]  # report id → title, for every report with a live paragraph
 
-    def docs_with(self, tokens: list[str]) -> np.ndarray:
-        """Sorted numbers of live paragraphs where these character tokens occur in a row (in the title, a
-        heading or the text, never across two of them)."""
+    def docs_with(self, tokens: list[str], across_words: bool = False) -> np.ndarray:
+        """Sorted numbers of live paragraphs where these character tokens occur in a row in the headings above or
+        in the text (never across the two, nor across punctuation), and inside one jieba word or from a word edge
+        to a word edge (`across_words`: anywhere). The report title is not searched here: the search layer
+        matches it per report (search/titles.py)."""
 
     def term_scores(self, field: str, word: str, boost: float, wanted: np.ndarray) -> np.ndarray:
         """boost × BM25F of one word in one field (body, section, title), per paragraph; 0 where not `wanted`."""
@@ -116,6 +120,10 @@ class SearchBackend(Writing, Protocol):
 
     def search(self, request: SearchRequest, exclude: Collection[str] = ()) -> SearchResult:
         """A ranked, highlighted page of hits with total and facets; `exclude` holds passage keys to leave out."""
+
+    def across_words(self, request: SearchRequest):
+        """The tier of paragraphs that would be hits if a word could match across two jieba words: AcrossWords
+        (count, examples)."""
 
     def passage_keys(self, request: SearchRequest) -> set[str]:
         """The passage keys of every hit of a request (all pages)."""

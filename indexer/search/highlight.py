@@ -8,7 +8,7 @@ from bisect import bisect_left
 from collections import OrderedDict
 from html import escape
 
-from analyzers import char_tokens
+from analyzers import char_tokens, index_terms
 
 SNIPPET_CHARS = 160
 
@@ -54,8 +54,15 @@ def _compacted(text: str) -> Compact:
     return compact, starts, array("i", (t.start for t in tokens)), array("i", (t.end for t in tokens))
 
 
-def match_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
-    """Character spans of `text` where a needle occurs, by the same exact-character rule as search."""
+def hit_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
+    """The spans of `text` a hit highlights: as match_spans, without occurrences across two jieba words (调解 in
+    协调|解决), which do not make a hit."""
+    return match_spans(text, needles, set(index_terms(text)[2]))
+
+
+def match_spans(text: str, needles: list[str], edges: set[int] | None = None) -> list[tuple[int, int]]:
+    """Character spans of `text` where a needle occurs, by the same exact-character rule as search; with the
+    text's word `edges` (token positions), only occurrences inside one word or from edge to edge."""
     compact, starts, token_starts, token_ends = _compact(text)
     spans = []
     for needle in needles:
@@ -66,9 +73,15 @@ def match_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
         while at >= 0:
             first = bisect_left(starts, at + 1)
             last = first + wanted.count(_GAP) - 2
-            spans.append((token_starts[first], token_ends[last]))
+            if edges is None or _on_edges(first, last + 1 - first, edges):
+                spans.append((token_starts[first], token_ends[last]))
             at = compact.find(wanted, at + 1)
     return _merge(spans)
+
+
+def _on_edges(start: int, length: int, edges: set[int]) -> bool:
+    inside = any(start + i in edges for i in range(1, length))
+    return not inside or (start in edges and start + length in edges)
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

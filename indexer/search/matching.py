@@ -1,10 +1,18 @@
 """Which paragraphs a request matches: the query tree evaluated as mask algebra over an engine's exact-character
-matches and facet arrays; for several words, the paragraphs with all of them and those missing one."""
+matches, the report titles and the facet arrays; for several words, the paragraphs with all of them and those
+missing one.
+
+What a hit is (the README's definition): every word of the query occurs, as typed, in the paragraph's text or the
+headings above it, inside one jieba word or from a word edge to a word edge (调解 in 人民调解委员会, not in
+协调|解决), never across punctuation; the report's title may supply some of the words, never all of them (at least
+one positive word is in the text or the headings). A word left out of the query with `-` is looked for in the
+text and the headings. Matches across two words form a tier of their own, never counted unless asked for.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -16,7 +24,78 @@ from ..records import SearchRequest
 from . import query as q
 from .facets import Docs, FacetSets, resolve_filters
 from .synonyms import Synonyms
+from .titles import Titles
 from .understanding import Understanding, understand
+
+
+@dataclass
+class Finder:
+    """Where one string occurs: in the headings or text (the engine), in report titles (per report); each
+    answer kept for the request."""
+
+    view: EngineView
+    facets: FacetSets
+    titles: Titles
+    across_words: bool = False
+    _found: dict = field(default_factory=dict)
+
+    def body(self, needle: str, across_words: bool | None = None) -> Docs:
+        """The paragraphs whose text or headings hold `needle`."""
+        loose = self.across_words if across_words is None else across_words
+        key = ("body", needle, loose)
+        if key not in self._found:
+            mask = self.facets.none()
+            tokens = [t.text for t in char_tokens(needle)]
+            if tokens:
+                mask[self.view.docs_with(tokens, loose)] = True
+            self._found[key] = mask
+        return self._found[key]
+
+    def title(self, needle: str) -> Docs:
+        """The paragraphs of reports whose title holds `needle`."""
+        key = ("title", needle, self.across_words)
+        if key not in self._found:
+            tokens = [t.text for t in char_tokens(needle)]
+            self._found[key] = self.titles.docs(tokens, self.across_words) if tokens else self.facets.none()
+        return self._found[key]
+
+
+def match(node: q.Node, finder: Finder, plan: Understanding, regions: bool = True, titles: bool = True) -> Docs:
+    """The paragraphs a query node matches (`regions`: a place name also matches its reports' region;
+    `titles`: a word also matches the paragraphs of reports whose title holds it)."""
+    facets = finder.facets
+    if isinstance(node, q.Text):
+        word = plan.plans[node]
+        if not char_tokens(word.text):
+            raise QueryError(
+                f"“{word.text}” has nothing to search for (only punctuation): use words or numbers",
+                f"“{word.text}”只有标点，没有可检索的内容：请输入词或数字",
+            )
+        found = facets.none()
+        for needle in word.needles:
+            found |= finder.body(needle)
+            if titles:
+                found |= finder.title(needle)
+        return found | facets.union("region", list(word.regions)) if regions else found
+    if isinstance(node, q.Filter):
+        if node.field == "title":
+            return finder.title(node.value)
+        return facets.union(node.field, facets.resolve(node.field, node.value))
+    if isinstance(node, q.All):
+        return facets.live.copy()
+    if isinstance(node, q.Not):  # a word left out is looked for where a hit's words are: text and headings
+        return facets.live & ~match(node.node, finder, plan, regions, titles=False)
+    parts = [match(n, finder, plan, regions, titles) for n in node.nodes]
+    return np.logical_and.reduce(parts) if isinstance(node, q.And) else np.logical_or.reduce(parts)
+
+
+def in_text(tree: q.Node, finder: Finder, plan: Understanding) -> Docs:
+    """The paragraphs with at least one of the query's positive words in their text or headings (all of them
+    when the query has none: browsing, or title: on purpose)."""
+    texts = q.positive_texts(tree)
+    if not texts:
+        return finder.facets.live.copy()
+    return np.logical_or.reduce([match(t, finder, plan, regions=False, titles=False) for t in texts])
 
 
 @dataclass
@@ -30,63 +109,61 @@ class Selection:
     partial: Docs
     chosen: dict[str, set[str]]  # facet → indexed values the request's filters stand for
     soft_sets: list[Docs]  # per word a partial hit may miss: the paragraphs that have it
+    finder: Finder | None = None
 
     def missing(self, docnum: int) -> list[str]:
         """The query words a partial hit does not have."""
         return [q.describe(node) for node, docs in zip(self.plan.soft, self.soft_sets, strict=True) if not docs[docnum]]
 
+    def across_words(self) -> Docs:
+        """The paragraphs that would be hits if a word could also match across two jieba words (协调|解决 for
+        调解), and are not: the labelled tier after the hits, never in the total."""
+        if self.finder is None or self.finder.across_words or not _may_straddle(self.plan):
+            return self.facets.none()
+        loose = Finder(self.view, self.facets, self.finder.titles, across_words=True)
+        tree = self.plan.tree
+        found = match(tree, loose, self.plan) & in_text(tree, loose, self.plan) & self.facets.live
+        return self.facets.narrow(found & ~self.matched, self.chosen)
 
-def match(node: q.Node, view: EngineView, facets: FacetSets, plan: Understanding, regions: bool = True) -> Docs:
-    """The paragraphs a query node matches."""
-    if isinstance(node, q.Text):
-        word = plan.plans[node]
-        if not char_tokens(word.text):
-            raise QueryError(
-                f"“{word.text}” has nothing to search for (only punctuation): use words or numbers",
-                f"“{word.text}”只有标点，没有可检索的内容：请输入词或数字",
-            )
-        found = facets.none()
-        for needle in word.needles:
-            tokens = [t.text for t in char_tokens(needle)]
-            if tokens:
-                found[view.docs_with(tokens)] = True
-        return found | facets.union("region", list(word.regions)) if regions else found
-    if isinstance(node, q.Filter):
-        return facets.union(node.field, facets.resolve(node.field, node.value))
-    if isinstance(node, q.All):
-        return facets.live.copy()
-    if isinstance(node, q.Not):
-        return facets.live & ~match(node.node, view, facets, plan, regions)
-    parts = [match(n, view, facets, plan, regions) for n in node.nodes]
-    return np.logical_and.reduce(parts) if isinstance(node, q.And) else np.logical_or.reduce(parts)
+
+def _may_straddle(plan: Understanding) -> bool:
+    """Whether any positive word has two or more characters (one character never straddles a word edge)."""
+    return any(len(char_tokens(n)) > 1 for t in q.positive_texts(plan.tree) for n in plan.plans[t].needles)
 
 
 def select(
-    request: SearchRequest, view: EngineView, facets: FacetSets, synonyms: Synonyms, exclude: Collection[str] = ()
+    request: SearchRequest,
+    view: EngineView,
+    facets: FacetSets,
+    titles: Titles,
+    synonyms: Synonyms,
+    exclude: Collection[str] = (),
 ) -> Selection:
     """Parse, plan and match a request: the paragraphs with all words, and those missing one."""
     # filters and no query: every paragraph, narrowed by the filters below (browsing a region or a topic)
     tree = q.All() if not request.query.strip() and any(request.filters.values()) else q.parse_query(request.query)
     plan = understand(tree, facets, synonyms, relaxed=request.relaxed and not exclude)
+    finder = Finder(view, facets, titles, across_words=request.across_words)
     soft_sets: list[Docs] = []
     if plan.relaxed:
-        # per word: the paragraphs with it in their text, and those of reports in the region it names
-        in_text = [match(n, view, facets, plan, regions=False) for n in plan.soft]
-        soft_sets = [d | facets.union("region", plan.regions_of(n)) for n, d in zip(plan.soft, in_text, strict=True)]
+        # per word: the paragraphs with it in their text or headings, in their report's title, or in the region
+        # it names; a hit has at least one of them in its text or headings
+        texty = [match(n, finder, plan, regions=False, titles=False) for n in plan.soft]
+        soft_sets = [match(n, finder, plan) for n in plan.soft]
         counts = np.sum(soft_sets, axis=0, dtype=np.int16)
         allowed = facets.everything()
         for node in plan.hard:
-            allowed &= match(node, view, facets, plan)
+            allowed &= match(node, finder, plan)
+        allowed &= np.logical_or.reduce(texty)
         need = len(plan.soft)
-        texty = np.logical_or.reduce(in_text)  # a partial hit has one of the words in its text, not just a region
         matched = (counts == need) & allowed
-        partial = (counts == need - 1) & texty & allowed
+        partial = (counts == need - 1) & allowed
     else:
-        matched = match(tree, view, facets, plan) & facets.live
+        matched = match(tree, finder, plan) & in_text(tree, finder, plan) & facets.live
         partial = facets.none()
     if exclude:
         for docnum in np.flatnonzero(matched):
             if view.paragraph(int(docnum)).key in exclude:
                 matched[docnum] = False
     chosen = resolve_filters(facets, request.filters)
-    return Selection(plan, view, facets, matched, partial, chosen, soft_sets)
+    return Selection(plan, view, facets, matched, partial, chosen, soft_sets, finder)

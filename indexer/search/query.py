@@ -36,10 +36,12 @@ FIELD_ALIASES = {
     "年度": "year",
     "topic": "topic",
     "主题": "topic",
+    "title": "title",  # the report title on purpose (a word's own match uses the title as context only)
+    "标题": "title",
 }
 _YEAR_VALUE = re.compile(r"^(\d{4})(?:\s*(?:-|–|—|~|～|\.\.|至|到)\s*(\d{4}))?$")
 _QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "”": "”"}
-_FIELD = re.compile(r"^([A-Za-z]+|地区|地域|年份|年度|主题)[:：](.*)$", re.S)
+_FIELD = re.compile(r"^([A-Za-z]+|地区|地域|年份|年度|主题|标题)[:：](.*)$", re.S)
 
 
 def parse_year_range(value: str) -> tuple[int, int]:
@@ -210,11 +212,11 @@ def _filter(name: str, value: str, raw: str) -> Node:
         if not name.isascii():
             return Text(raw)
         raise QueryError(
-            f"unknown field “{name}:”; filter with region:, year: or topic: (地区: 年份: 主题:)",
-            f"没有“{name}:”这个筛选项：请用 地区: 年份: 主题:（或 region: year: topic:）",
+            f"unknown field “{name}:”; filter with region:, year:, topic: or title: (地区: 年份: 主题: 标题:)",
+            f"没有“{name}:”这个筛选项：请用 地区: 年份: 主题: 标题:（或 region: year: topic: title:）",
         )
     if not value:
-        example = {"region": "广东省", "year": "2021", "topic": "社区矫正"}[key]
+        example = {"region": "广东省", "year": "2021", "topic": "社区矫正", "title": "司法局"}[key]
         raise QueryError(f"“{raw}” needs a value, e.g. {key}:{example}", f"“{raw}”后面要写上值，如 {key}:{example}")
     if key == "year":
         parse_year_range(value)

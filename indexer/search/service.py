@@ -9,27 +9,40 @@ from __future__ import annotations
 
 import functools
 import time
+from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
+
+from analyzers import straddled_words
 
 from ..engine.base import Engine, EngineView, Outcome, ReadReport, Rebuild, Task
 from ..errors import QueryError
 from ..records import SECTION_SEPARATOR, FacetValue, Hit, ReportInfo, SearchRequest, SearchResult, StoredParagraph
 from . import query as q
 from .facets import Docs, FacetSets
-from .highlight import mark, match_spans, snippet
+from .highlight import hit_spans, mark, match_spans, snippet
 from .matching import Selection, select
 from .ranking import rerank
 from .scoring import scores
 from .suggest import MAX_SUGGESTIONS, Suggestion, suggested_queries
 from .synonyms import DEFAULT_SYNONYMS, Synonyms, load_synonyms
 from .tiers import Ranking, Tier
+from .titles import Titles
 from .understanding import understand
 
 RERANK_BUDGET = 0.5  # seconds of a search after which hits are no longer re-ranked on their text
+EXAMPLES_FROM = 200  # paragraphs of the across-words tier read for its examples
+
+
+@dataclass(frozen=True)
+class AcrossWords:
+    """The across-words tier: how many paragraphs, and (words run through, paragraphs) most frequent first."""
+
+    count: int
+    examples: list[tuple[str, int]]
 
 
 class SearchService:
@@ -39,6 +52,7 @@ class SearchService:
         self.engine = engine
         self.home = Path(home)
         self._facets: tuple[EngineView, FacetSets] | None = None
+        self._titles: tuple[EngineView, Titles] | None = None
         self._synonyms: tuple[tuple[str, int], Synonyms] | None = None
 
     # -- search ---------------------------------------------------------------------------------------
@@ -59,8 +73,16 @@ class SearchService:
             cached = self._facets = (view, FacetSets.of_arrays(view.facet_arrays, view.live))
         return cached[1]
 
+    def _report_titles(self, view: EngineView) -> Titles:
+        """The report titles of a view, ready for matching, made once per view."""
+        cached = self._titles
+        if cached is None or cached[0] is not view:
+            titles = Titles(view.report_titles, view.facet_arrays.get("report", {}), view.size)
+            cached = self._titles = (view, titles)
+        return cached[1]
+
     def _select(self, view: EngineView, request: SearchRequest, exclude: Collection[str] = ()) -> Selection:
-        return select(request, view, self._facet_sets(view), self.synonyms(), exclude)
+        return select(request, view, self._facet_sets(view), self._report_titles(view), self.synonyms(), exclude)
 
     def search(self, request: SearchRequest, exclude: Collection[str] = ()) -> SearchResult:
         """Run a request: ranked page of hits with highlights, total, and facet counts.
@@ -101,6 +123,19 @@ class SearchService:
                 explain=explain,
                 cut_short=cut_short,
             )
+
+    def across_words(self, request: SearchRequest) -> AcrossWords:
+        """The tier after the hits: paragraphs that would be hits if a word could also match across two jieba
+        words (调解 in 协调|解决), with the words it ran through most often; computed only when a page asks."""
+        with self.engine.reading() as view:
+            sel = self._select(view, replace(request, relaxed=False))
+            docs = np.flatnonzero(sel.across_words())
+            needles = sel.plan.needles()
+            seen: Counter[str] = Counter()
+            for docnum in docs[:EXAMPLES_FROM]:
+                text = view.paragraph(int(docnum)).text
+                seen.update({w for needle in needles for w in straddled_words(text, needle)})
+            return AcrossWords(len(docs), seen.most_common(5))
 
     def passage_keys(self, request: SearchRequest) -> set[str]:
         """The passage keys of every hit with all the words of a request (all pages)."""
@@ -226,8 +261,9 @@ def _rerank(sel: Selection, score: float, docnum: int) -> tuple[int, float]:
 
 def _hit(para: StoredParagraph, score: float | None, sel: Selection, docnum: int) -> Hit:
     """A stored paragraph as a hit: its report's metadata, highlights and (a partial hit) what it misses."""
-    spans = match_spans(para.text, sel.plan.needles())
+    spans = hit_spans(para.text, sel.plan.needles())
     missing = [] if sel.matched[docnum] or not sel.plan.relaxed else sel.missing(docnum)
+    found = _found_in(para, sel)
     report = para.report
     return Hit(
         id=para.id,
@@ -247,4 +283,21 @@ def _hit(para: StoredParagraph, score: float | None, sel: Selection, docnum: int
         date=report.date,
         added=report.added,
         missing=missing,
+        found=found,
     )
+
+
+def _found_in(para: StoredParagraph, sel: Selection) -> dict[str, str]:
+    """Where each of the query's positive words was found: text, heading, title or region (absent: missing)."""
+    found = {}
+    headings = " ".join(para.section)
+    for text in q.positive_texts(sel.plan.tree):
+        plan = sel.plan.plans[text]
+        for zone, where in (("text", para.text), ("heading", headings), ("title", para.report.title)):
+            if hit_spans(where, plan.needles):
+                found[text.text] = zone
+                break
+        else:
+            if set(plan.regions) & {"/".join(para.report.region[: i + 1]) for i in range(len(para.report.region))}:
+                found[text.text] = "region"
+    return found

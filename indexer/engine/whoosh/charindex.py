@@ -18,9 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
+from analyzers import EDGE
+
 from .reading import leaves_of
 
-POSITION_BITS = 24  # positions within one paragraph (title, headings and text) stay below 16 M
+POSITION_BITS = 24  # positions within one paragraph (headings and text, word edges among them) stay below 16 M
 FIELD = "chars"
 
 
@@ -87,6 +89,21 @@ class SegmentChars:
             pass  # a read-only index: keep it in memory for this process
         return cls(terms, keys)
 
+    def on_word_edges(self, starts: np.ndarray, length: int) -> np.ndarray:
+        """Per match of `length` tokens (its start key): whether it lies inside one word or runs from a word
+        edge to a word edge (as phrases.on_word_edges, for whole arrays)."""
+        span = self.terms.get(EDGE)
+        edges = np.asarray(self.keys[span[0] : span[1]]) if span else np.zeros(0, dtype=np.int64)
+        inside = np.searchsorted(edges, starts + length) - np.searchsorted(edges, starts + 1)
+        return (inside == 0) | (_is_in(starts, edges) & _is_in(starts + length, edges))
+
+    def docs(self, tokens: list[str], across_words: bool) -> np.ndarray:
+        """Sorted local document numbers where the tokens occur in a row (see CharIndex.docs)."""
+        keys = self.occurrences(tokens)
+        if len(tokens) > 1 and not across_words and len(keys):
+            keys = keys[self.on_word_edges(keys, len(tokens))]
+        return np.unique(keys >> POSITION_BITS)
+
     def occurrences(self, tokens: list[str]) -> np.ndarray:
         """Keys (document << 24 | position) where the tokens occur one after another."""
         found = None
@@ -99,6 +116,12 @@ class SegmentChars:
             if not len(found):
                 break
         return found if found is not None else np.zeros(0, dtype=np.int64)
+
+
+def _is_in(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
+    """Per key: whether it is in `sorted_keys`."""
+    at = np.minimum(np.searchsorted(sorted_keys, keys), max(len(sorted_keys) - 1, 0))
+    return sorted_keys[at] == keys if len(sorted_keys) else np.zeros(len(keys), dtype=bool)
 
 
 class CharIndex:
@@ -119,11 +142,12 @@ class CharIndex:
             parts.append((chars, offset, deleted))
         return cls(parts)
 
-    def docs(self, tokens: list[str]) -> np.ndarray:
-        """Global document numbers (sorted) of the live paragraphs where the tokens occur in a row."""
+    def docs(self, tokens: list[str], across_words: bool = False) -> np.ndarray:
+        """Global document numbers (sorted) of the live paragraphs where the tokens occur in a row, on word edges
+        or inside one word (`across_words`: anywhere)."""
         found = []
         for chars, offset, deleted in self.parts:
-            local = np.unique(chars.occurrences(tokens) >> POSITION_BITS)
+            local = chars.docs(tokens, across_words)
             if deleted is not None and len(local):
                 local = local[~np.isin(local, deleted, assume_unique=True)]
             found.append(local + offset)

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import time
 
-from analyzers import PreAnalysed, index_terms
+from analyzers import EDGE, PreAnalysed, index_terms
 
 from ...ingest.reports import Report, report_digest
 from ...records import REGION_SEPARATOR
 
-_FIELD_GAP = 2  # positions left between title, headings and text, so no phrase spans two of them
+_FIELD_GAP = 2  # positions left between headings and text, so no phrase spans the two
+
+
+def _chars(text: str) -> tuple[list[str], list[str], tuple[list[str], list[int]]]:
+    """(words, characters, (an EDGE term per word edge, the edges' positions)) of a text."""
+    words, chars, edges = index_terms(text)
+    return words, chars, ([EDGE] * len(edges), edges)
 
 
 def region_values(region: tuple[str, ...]) -> list[str]:
@@ -24,16 +30,16 @@ def region_values(region: tuple[str, ...]) -> list[str]:
 def report_documents(report: Report) -> list[dict]:
     """The index documents of one report, one per paragraph, fields analysed (every text segmented once)."""
     digest = report_digest(report)
-    title_words, title_chars = index_terms(report.title)
-    headings: dict[tuple[str, ...], tuple[list[str], list[str]]] = {}
+    title_words = index_terms(report.title)[0]  # the title's characters are matched per report (search/titles.py)
+    headings: dict[tuple[str, ...], tuple[list[str], list[str], tuple[list[str], list[int]]]] = {}
     regions = region_values(report.region)
     added = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     docs = []
     for para in report.paragraphs:
         if para.section not in headings:
-            headings[para.section] = index_terms(" ".join(para.section))
-        heading_words, heading_chars = headings[para.section]
-        text_words, text_chars = index_terms(para.text)
+            headings[para.section] = _chars(" ".join(para.section))
+        heading_words, heading_chars, heading_edges = headings[para.section]
+        text_words, text_chars, text_edges = _chars(para.text)
         docs.append(
             {
                 "id": f"{report.id}#{para.number}",
@@ -43,7 +49,7 @@ def report_documents(report: Report) -> list[dict]:
                 "body": PreAnalysed(text_words),
                 "section": PreAnalysed(heading_words),
                 "title": PreAnalysed(title_words),
-                "chars": PreAnalysed.chained((title_chars, heading_chars, text_chars), _FIELD_GAP),
+                "chars": PreAnalysed.chained((heading_chars, text_chars), _FIELD_GAP, (heading_edges, text_edges)),
                 "region": ",".join(regions),
                 "year": str(report.year) if report.year else None,
                 "topics": ",".join(para.topics),

@@ -21,7 +21,7 @@ from .writing import alive
 
 BUILDING = ".govsearch-building"  # in an index folder being rebuilt aside: the id of the process building it
 FORMAT_FILE = ".govsearch-format"  # the version of what govsearch writes into the index's fields
-FORMAT = 2  # 2: punctuation leaves a break among the characters (1, unmarked: positions ran across it)
+FORMAT = 3  # 3: word edges among the characters, the title matched apart; 2: punctuation leaves a break (1: none)
 
 
 class IndexLocation:
@@ -96,8 +96,10 @@ class IndexLocation:
         missing = set(make_schema().names()) - set(self.open().schema.names())
         if missing:
             why = f"it lacks {', '.join(sorted(missing))}"
-        elif self.format() < FORMAT:
+        elif self.format() < 2:
             why = "its character positions run across punctuation, so 复议、行政 would match 复议行政"
+        elif self.format() < FORMAT:
+            why = "it has no word edges, so 调解 would match 协调|解决, and a report's title would make hits alone"
         else:
             return
         raise IndexOutdated(

@@ -10,7 +10,8 @@ import numpy as np
 
 from .w3 import LENGTH_OF_BYTE, posting_blocks, segment_length_bytes
 
-FACET_FIELDS = {"region": "region", "year": "year", "topic": "topics"}  # facet → indexed field
+# facet → indexed field; "report" (report id → its paragraphs) is no facet users see: title matching uses it
+FACET_FIELDS = {"region": "region", "year": "year", "topic": "topics", "report": "report_id"}
 CACHE_LOCK = threading.Lock()  # the caches here are shared by the threads serving requests
 
 

@@ -9,12 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-from whoosh.query import Phrase, Term
+from whoosh.query import Term
 
 from ...records import ReportInfo, StoredParagraph
 from .bm25 import Scorer
-from .charindex import FIELD as CHARS
 from .charindex import CharIndex
+from .phrases import phrase_docs
 from .reading import facet_arrays, live_documents
 from .stored import find_fields, paragraph_of, report_of
 
@@ -39,14 +39,27 @@ class WhooshView:
         self._chars = CharIndex.open(reader, folder) if accelerated else None
         self._scorer = Scorer(searcher) if accelerated else None
         self._reports: dict[str, ReportInfo] = {}
+        self._titles: dict[str, str] | None = None
 
-    def docs_with(self, tokens: list[str]) -> np.ndarray:
-        """Sorted numbers of live paragraphs where these character tokens occur in a row."""
+    @property
+    def report_titles(self) -> dict[str, str]:
+        """Report id → title, for every report with a live paragraph (read once per view)."""
+        if self._titles is None:
+            with self.io:
+                self._titles = {
+                    report_id: self.searcher.stored_fields(int(docs[0]))["report_title"]
+                    for report_id, docs in self.facet_arrays["report"].items()
+                }
+        return self._titles
+
+    def docs_with(self, tokens: list[str], across_words: bool = False) -> np.ndarray:
+        """Sorted numbers of live paragraphs where these character tokens occur in a row, on word edges or
+        inside one word (`across_words`: anywhere)."""
         if self._chars is not None:
-            return self._chars.docs(tokens)  # memory-mapped arrays: no file reads
-        query = Term(CHARS, tokens[0]) if len(tokens) == 1 else Phrase(CHARS, tokens)
+            return self._chars.docs(tokens, across_words)  # memory-mapped arrays: no file reads
         with self.io:
-            return np.array(sorted(self.searcher.docs_for_query(query)), dtype=np.int64)
+            found = phrase_docs(self.searcher, tokens, across_words)
+        return found[self.live[found]] if len(found) else found
 
     def words(self, prefix: str) -> Iterator[str]:
         """The indexed jieba words of paragraph texts that start with `prefix`, in order."""
