@@ -261,7 +261,8 @@ def _rerank(sel: Selection, score: float, docnum: int) -> tuple[int, float]:
 
 def _hit(para: StoredParagraph, score: float | None, sel: Selection, docnum: int) -> Hit:
     """A stored paragraph as a hit: its report's metadata, highlights and (a partial hit) what it misses."""
-    spans = hit_spans(para.text, sel.plan.needles())
+    across = sel.finder is not None and sel.finder.across_words  # then matches across words are hits too
+    spans = (match_spans if across else hit_spans)(para.text, sel.plan.needles())
     missing = [] if sel.matched[docnum] or not sel.plan.relaxed else sel.missing(docnum)
     found = _found_in(para, sel)
     report = para.report

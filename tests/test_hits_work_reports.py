@@ -1,0 +1,57 @@
+"""The hit definition on the 195 real work reports: the counts researchers quote are the paragraphs that say it."""
+
+from __future__ import annotations
+
+import pytest
+
+from analyzers import fold
+from indexer import BUNDLED_CORPUS, Instance, SearchRequest, index_files, open_backend
+from indexer.search.highlight import hit_spans
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory, work_reports):
+    """A backend over the work reports and the seeds, built once for this module."""
+    home = Instance(tmp_path_factory.mktemp("work-hits"))
+    index_files(home, [work_reports, BUNDLED_CORPUS])
+    backend = open_backend(home)
+    yield backend
+    backend.close()
+
+
+@pytest.fixture(scope="module")
+def paragraphs(reports):
+    """Every indexed paragraph as (folded text, folded headings, folded title)."""
+    found = []
+    for report in reports.reports():
+        for para in reports.report_paragraphs(report.id):
+            found.append((fold(para.text), fold(" ".join(para.section)), fold(report.title)))
+    return found
+
+
+def every_hit(backend, query: str, **filters):
+    return backend.search(SearchRequest(query, filters, page_size=20_000, relaxed=False))
+
+
+@pytest.mark.parametrize("word", ["政府工作报告", "法治政府建设", "司法局"])
+def test_a_count_is_the_paragraphs_whose_text_or_headings_say_it(reports, paragraphs, word):
+    result = every_hit(reports, word)
+    saying = sum(1 for text, headings, _ in paragraphs if word in text or word in headings)
+    titled = sum(1 for text, headings, title in paragraphs if word in title and word not in text + headings)
+    across = reports.across_words(SearchRequest(word)).count
+    assert result.total + across == saying  # every paragraph that says it, less those that say it across two words
+    assert titled > result.total / 10  # the title alone would have made many more hits
+    assert all(h.found[word] in ("text", "heading") for h in result.hits)
+
+
+def test_mediation_never_counts_a_paragraph_where_it_only_runs_across_coordinate_and_solve(reports):
+    needles = reports.highlight_words("调解")  # 调解 and its expansions (调处)
+    result = every_hit(reports, "调解")
+    for hit in result.hits:
+        assert hit_spans(hit.text, needles) or hit_spans(hit.section, needles), hit.text
+    tier = reports.across_words(SearchRequest("调解"))
+    assert tier.count >= 3 and "协调解决" in dict(tier.examples)
+    hebei = {"region": ("河北省",), "year": ("2025",)}
+    assert every_hit(reports, "调解", **hebei).total == 0 and reports.across_words(SearchRequest("调解", hebei)).count
