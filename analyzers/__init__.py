@@ -3,6 +3,7 @@
 from . import jieba_route
 from .chinese import CharAnalyzer, CharTokenizer, PreAnalysed, WordAnalyzer, WordTokenizer
 from .folding import fold
+from .sameness import nearly_the_same, same_text_key, shingles
 from .segmenter import (
     BREAK,
     DOMAIN_DICTIONARY,
@@ -31,6 +32,9 @@ __all__ = [
     "index_terms",
     "jieba_route",
     "load_jieba",
+    "nearly_the_same",
+    "same_text_key",
+    "shingles",
     "straddled_words",
     "word_tokens",
     "words",

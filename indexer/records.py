@@ -32,6 +32,7 @@ class SearchRequest:
     sort: str = "relevance"
     relaxed: bool = True  # list paragraphs missing one of several words after those with all of them
     across_words: bool = False  # let a word match across two jieba words too (调解 in 协调|解决): off by default
+    collapse: bool = True  # each text once: copies of a better-ranked hit's text fold into it (Hit.also_in)
 
 
 def passage_key(title: str, region: list[str] | tuple[str, ...], year: int | str | None, text: str) -> str:
@@ -113,6 +114,7 @@ class Hit:
     added: str = ""  # when its report was indexed (UTC, ISO 8601)
     missing: list[str] = field(default_factory=list)  # query words a partial hit lacks (empty: has them all)
     found: dict[str, str] = field(default_factory=dict)  # query word → where: text, heading, title or region
+    also_in: list[dict] = field(default_factory=list)  # other hits with the same (or nearly the same) text
 
     @property
     def key(self) -> str:
@@ -154,6 +156,7 @@ class SearchResult:
     partial: int = 0  # hits missing one of several words, listed after the `total` hits with all of them
     explain: dict = field(default_factory=dict)  # how the query was understood (words, expansions, regions)
     cut_short: bool = False  # the search ran out of time re-ranking: part of the order is plain BM25F
+    distinct: int = 0  # the `total` hits counted once per text (copies of a paragraph in other reports fold)
 
     @property
     def pages(self) -> int:
@@ -169,6 +172,7 @@ class SearchResult:
             "filters": {k: list(v) for k, v in self.request.filters.items()},
             "sort": self.request.sort,
             "total": self.total,
+            "distinct": self.distinct,
             "partial": self.partial,
             "explain": self.explain,
             "page": self.request.page,

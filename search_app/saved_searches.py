@@ -7,7 +7,7 @@ The hits a search has when it is saved (or its question is edited) count as seen
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from indexer import FACETS, Hit, QueryError, SearchBackend, SearchRequest, SearchResult
 
@@ -118,8 +118,10 @@ def status(store: SavedStore, backend: SearchBackend, saved: SavedSearch) -> Sav
 def new_hits(
     store: SavedStore, backend: SearchBackend, saved: SavedSearch, limit: int = CHECK_LIMIT, sort: str = "relevance"
 ) -> SearchResult:
-    """The hits of a saved search its owner has not seen, best first (up to `limit`)."""
-    return backend.search(request_of(saved, page_size=limit, sort=sort), exclude=store.seen(saved.id))
+    """The hits of a saved search its owner has not seen, best first (up to `limit`); a new report's copy of an
+    older paragraph is new too (no folding of copies)."""
+    request = replace(request_of(saved, page_size=limit, sort=sort), collapse=False)
+    return backend.search(request, exclude=store.seen(saved.id))
 
 
 def mark_hits_seen(store: SavedStore, saved: SavedSearch, hits: list[Hit]) -> int:

@@ -55,3 +55,20 @@ def test_mediation_never_counts_a_paragraph_where_it_only_runs_across_coordinate
     assert tier.count >= 3 and "协调解决" in dict(tier.examples)
     hebei = {"region": ("河北省",), "year": ("2025",)}
     assert every_hit(reports, "调解", **hebei).total == 0 and reports.across_words(SearchRequest("调解", hebei)).count
+
+
+def test_glossary_lines_do_not_crowd_the_first_page(reports):
+    from indexer.search.ranking import GLOSSARY_GAP, GLOSSARY_TOP, is_glossary
+
+    for query in ("放管服", '"枫桥经验"'):
+        hits = reports.search(SearchRequest(query)).hits
+        glossary = sum(is_glossary(h.text, h.section.split(" › ")) for h in hits)
+        assert glossary <= GLOSSARY_TOP + (len(hits) - GLOSSARY_TOP) // (GLOSSARY_GAP + 1), (query, glossary)
+
+
+def test_copies_of_a_paragraph_in_other_years_show_once_and_count_once(reports):
+    result = reports.search(SearchRequest('"枫桥经验"', page_size=50))
+    assert result.distinct < result.total
+    shown = [h.id for h in result.hits]
+    copies = [c["id"] for h in result.hits for c in h.also_in]
+    assert copies and not set(copies) & set(shown)

@@ -40,6 +40,7 @@ class EngineView(Protocol):
     # facet (region, year, topic, and report: report id) → indexed value → sorted live paragraph numbers
     facet_arrays: Mapping[str, Mapping[str, np.ndarray]]
     report_titles: Mapping[str, str]  # report id → title, for every report with a live paragraph
+    same_text: np.ndarray  # per paragraph: the key of its normalised text (analyzers.same_text_key)
 
     def docs_with(self, tokens: list[str], across_words: bool = False) -> np.ndarray:
         """Sorted numbers of live paragraphs where these character tokens occur in a row in the headings above or

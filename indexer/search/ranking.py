@@ -8,13 +8,34 @@ where the words of a multi-word query occur close together.
 from __future__ import annotations
 
 import heapq
+import re
 
 SHORT_PARAGRAPH = 50  # characters; shorter paragraphs are damped (√(length / 50))
 HEADING_ONLY = 0.5  # a word found only in the headings or title above a paragraph counts half
 PROXIMITY_WEIGHT = 0.5  # up to +50% when the words are adjacent
 OCCURRENCE_WEIGHT = 0.1  # +10% for each exact occurrence of a word in the paragraph, up to three per word
 
+GLOSSARY_TOP = 3  # glossary entries or endnotes that may lead a tier; each further one waits for GLOSSARY_GAP others
+GLOSSARY_GAP = 3
+
 Spans = list[tuple[int, int]]
+# an endnote ([4] 〔19〕 【46】 ①) or a definition: “放管服”：是指… / 11.“放管服”:即… / 枫桥经验：诞生于…
+_NOTE_MARK = re.compile(r"^\s*(?:[\[［〔【]\s*\d{1,3}\s*[\]］〕】]|[①-⑳]|注\s*\d*\s*[:：])")
+_DEFINITION = re.compile(
+    r"^\s*(?:\d{1,3}\s*[.、．]\s*)?[^，。；：:！？\s]{1,24}?[”\"」』]?\s*[:：]\s*"
+    r"(?:[“\"「]?(?:即|指|是指|系指|主要|全称|简称|又称|意思是|诞生于|源于|起源于)|[^，。]{0,40}的(?:简称|统称|总称))"
+)
+_GLOSSARY_HEADING = re.compile(r"名词解释|词语解释|名词注释|注释|注解|附注|释义|术语")
+
+
+def is_glossary(text: str, section: tuple[str, ...] | list[str] = ()) -> bool:
+    """Whether a paragraph is a glossary entry or an endnote: under a 名词解释/注释 heading, opening with a note
+    mark ([4], 〔19〕, ①, 注：), or a short definition (X：即/指/是指…, X：…的简称)."""
+    if any(_GLOSSARY_HEADING.search(heading) for heading in section):
+        return True
+    if _NOTE_MARK.match(text):
+        return True
+    return len(text) < 400 and bool(_DEFINITION.match(text))
 
 
 def length_factor(chars: int) -> float:
@@ -76,3 +97,26 @@ def rerank(score: float, text: str, spans_per_word: list[Spans]) -> float:
     """A BM25F score adjusted by the paragraph's length, word coverage, exact occurrences and word proximity."""
     factors = length_factor(len(text)) * coverage_factor(spans_per_word) * occurrence_factor(spans_per_word)
     return score * factors * proximity_factor(spans_per_word)
+
+
+def fewer_glossary_first(ranked: list[tuple[bool, int]]) -> list[int]:
+    """Positions of (glossary?, item) in a new order: the first GLOSSARY_TOP glossary entries stay where they are;
+    after them, each further one comes only after GLOSSARY_GAP more substantive paragraphs (a definition read a
+    fourth time says little new, yet it stays near the top)."""
+    order: list[int] = []
+    waiting: list[int] = []
+    seen = since = 0
+    for position, (glossary, _) in enumerate(ranked):
+        if glossary:
+            seen += 1
+            if seen > GLOSSARY_TOP:
+                waiting.append(position)
+                continue
+            order.append(position)
+            continue
+        order.append(position)
+        since += 1
+        if waiting and since >= GLOSSARY_GAP:
+            order.append(waiting.pop(0))
+            since = 0
+    return order + waiting

@@ -22,10 +22,11 @@ from ..engine.base import Engine, EngineView, Outcome, ReadReport, Rebuild, Task
 from ..errors import QueryError
 from ..records import SECTION_SEPARATOR, FacetValue, Hit, ReportInfo, SearchRequest, SearchResult, StoredParagraph
 from . import query as q
+from .distinct import Distinct
 from .facets import Docs, FacetSets
 from .highlight import hit_spans, mark, match_spans, snippet
 from .matching import Selection, select
-from .ranking import rerank
+from .ranking import is_glossary, rerank
 from .scoring import scores
 from .suggest import MAX_SUGGESTIONS, Suggestion, suggested_queries
 from .synonyms import DEFAULT_SYNONYMS, Synonyms, load_synonyms
@@ -35,6 +36,7 @@ from .understanding import understand
 
 RERANK_BUDGET = 0.5  # seconds of a search after which hits are no longer re-ranked on their text
 EXAMPLES_FROM = 200  # paragraphs of the across-words tier read for its examples
+MAX_COPIES = 20  # "also in" links per hit
 
 
 @dataclass(frozen=True)
@@ -98,13 +100,20 @@ class SearchService:
             partial = sel.facets.narrow(sel.partial, sel.chosen)
             total, partials = int(np.count_nonzero(final)), int(np.count_nonzero(partial))
             counted = sel.matched if sel.matched.any() or not sel.partial.any() else sel.partial
-            hits, cut_short = [], False
+            hits, cut_short, distinct = [], False, total
             if total or partials:
                 ranked = _rank(sel, final, partial, request.sort, started + RERANK_BUDGET)
-                start = (request.page - 1) * request.page_size
+                start, end = (request.page - 1) * request.page_size, request.page * request.page_size
+                if request.collapse:  # each text once, its copies as "also in"
+                    texts = functools.lru_cache(maxsize=None)(lambda d: view.paragraph(d).text)
+                    once = Distinct(ranked, view.same_text, final | partial, texts, total)
+                    page = [(score, d, once.copies(d)[:MAX_COPIES]) for score, d in once.page(start, end)]
+                    distinct = once.count(final)
+                else:
+                    page = [(score, d, []) for score, d in ranked.page(start, end)]
                 hits = [
-                    _hit(view.paragraph(docnum), score, sel, docnum)
-                    for score, docnum in ranked.page(start, start + request.page_size)
+                    _hit(view.paragraph(d), score, sel, d, [_copy(view.paragraph(c)) for c in copies])
+                    for score, d, copies in page
                 ]
                 cut_short = ranked.cut_short
             explain = sel.plan.to_dict()
@@ -122,6 +131,7 @@ class SearchService:
                 partial=partials,
                 explain=explain,
                 cut_short=cut_short,
+                distinct=distinct,
             )
 
     def across_words(self, request: SearchRequest) -> AcrossWords:
@@ -250,16 +260,28 @@ def _rank(sel: Selection, final: Docs, partial: Docs, sort: str, deadline: float
     return Ranking([Tier(final, score, adjust, deadline), Tier(partial, score, adjust, deadline)], score)
 
 
-def _rerank(sel: Selection, score: float, docnum: int) -> tuple[int, float]:
+def _rerank(sel: Selection, score: float, docnum: int) -> tuple[int, float, bool]:
     """(words found as typed, BM25F adjusted on the text): an expansion never outranks the word itself."""
     para = sel.view.paragraph(docnum)
     around = " ".join([para.report.title, *para.section, para.text])
     nodes = sel.plan.soft or [sel.plan.tree]
     literal = sum(1 for node in nodes if match_spans(around, [t.text for t in q.positive_texts(node)]))
-    return literal, rerank(score, para.text, [match_spans(para.text, sel.plan.needles(node)) for node in nodes])
+    spans = [match_spans(para.text, sel.plan.needles(node)) for node in nodes]
+    return literal, rerank(score, para.text, spans), is_glossary(para.text, para.section)
 
 
-def _hit(para: StoredParagraph, score: float | None, sel: Selection, docnum: int) -> Hit:
+def _copy(para: StoredParagraph) -> dict:
+    """Where else a hit's text stands: the paragraph and its report, for an "also in" link."""
+    report = para.report
+    return {"id": para.id, "report_id": report.id, "paragraph": para.number, "title": report.title} | {
+        "year": report.year,
+        "region": list(report.region),
+    }
+
+
+def _hit(
+    para: StoredParagraph, score: float | None, sel: Selection, docnum: int, also_in: list[dict] | None = None
+) -> Hit:
     """A stored paragraph as a hit: its report's metadata, highlights and (a partial hit) what it misses."""
     across = sel.finder is not None and sel.finder.across_words  # then matches across words are hits too
     spans = (match_spans if across else hit_spans)(para.text, sel.plan.needles())
@@ -285,6 +307,7 @@ def _hit(para: StoredParagraph, score: float | None, sel: Selection, docnum: int
         added=report.added,
         missing=missing,
         found=found,
+        also_in=also_in or [],
     )
 
 

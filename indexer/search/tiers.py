@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .facets import Docs
+from .ranking import fewer_glossary_first
 
 RERANK_DEPTH = 100  # hits per tier re-ranked on their own text
 
@@ -51,8 +52,9 @@ class Tier:
                     self.cut_short = True
                     break
                 reranked.append((self.rerank(float(scores[d]), int(d)), int(d)))
-            best = sorted(reranked, reverse=True)
-            self._head = [(score, docnum) for (_, score), docnum in best]
+            best = sorted(reranked, key=lambda pair: (pair[0][:2], pair[1]), reverse=True)
+            order = fewer_glossary_first([(key[2] if len(key) > 2 else False, d) for key, d in best])
+            self._head = [(best[i][0][1], best[i][1]) for i in order]
             self._head += [(float(scores[d]), int(d)) for d in head[len(reranked) :]]  # in BM25F order, after
             self._head_ids = head
         out = self._head[where.start : where.stop]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from analyzers import EDGE, PreAnalysed, index_terms
+from analyzers import EDGE, PreAnalysed, index_terms, same_text_key
 
 from ...ingest.reports import Report, report_digest
 from ...records import REGION_SEPARATOR
@@ -63,6 +63,7 @@ def report_documents(report: Report) -> list[dict]:
                 "paragraphs": len(report.paragraphs),
                 "digest": digest,
                 "added": added,
+                "same_text": same_text_key(para.text),
             }
         )
     return docs

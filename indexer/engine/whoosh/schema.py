@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from analyzers import CharAnalyzer, WordAnalyzer
 
@@ -32,4 +33,5 @@ def make_schema() -> Schema:
         paragraphs=STORED,  # paragraphs in the report
         digest=STORED,  # digest of the report as indexed, to skip unchanged files
         added=STORED,  # when the report was (re)indexed, UTC ISO 8601: "newest hits" for feeds
+        same_text=COLUMN(NumericColumn("Q", default=0)),  # key of the normalised text: copies show once (search)
     )

@@ -40,6 +40,20 @@ class WhooshView:
         self._scorer = Scorer(searcher) if accelerated else None
         self._reports: dict[str, ReportInfo] = {}
         self._titles: dict[str, str] | None = None
+        self._same_text: np.ndarray | None = None
+
+    @property
+    def same_text(self) -> np.ndarray:
+        """Per paragraph number, the key of its normalised text (analyzers.same_text_key); read once per view.
+        An index without the column gives every paragraph a key of its own."""
+        if self._same_text is None:
+            reader = self.searcher.reader()
+            keys = np.arange(self.size, dtype=np.int64) - self.size  # negative: never a text's key
+            with self.io:
+                if "same_text" in reader.schema and reader.has_column("same_text"):
+                    keys = np.fromiter(reader.column_reader("same_text"), dtype=np.int64, count=self.size)
+            self._same_text = keys
+        return self._same_text
 
     @property
     def report_titles(self) -> dict[str, str]:

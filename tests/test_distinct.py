@@ -1,0 +1,81 @@
+"""Each text once: a paragraph copied into another report (figures changed, or a word or two) shows once, with
+links to its copies, and counts once in `distinct`; glossary lines do not crowd the top of the list."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer import Instance, SearchRequest, index_files
+from indexer.search.ranking import GLOSSARY_TOP, fewer_glossary_first, is_glossary
+
+LAST_YEAR = (
+    "某某县司法局2021年工作总结\n"
+    "一、人民调解\n"
+    "全县共排查化解矛盾纠纷1200件，调解成功率98%，坚持和发展新时代“枫桥经验”，做到小事不出村、大事不出镇。\n"
+    "二、法律援助\n"
+    "全年办理法律援助案件300件，为困难群众挽回经济损失500万元，法律援助工作站覆盖全部乡镇和行政村，群众满意度持续提升。\n"
+    "三、公共法律服务\n"
+    "组织法律服务进村居活动，全年解答法律咨询1500人次，受到群众好评。\n"
+)
+THIS_YEAR = (
+    "某某县司法局2022年工作总结\n"
+    "一、人民调解\n"
+    "全县共排查化解矛盾纠纷1350件，调解成功率99%，坚持和发展新时代“枫桥经验”，做到小事不出村、大事不出镇。\n"
+    "二、法律援助\n"
+    "全年办理法律援助案件320件，为困难群众挽回经济损失600万元，法律援助工作站覆盖全部乡镇和行政村，群众满意度持续提升，再创新高。\n"
+    "三、公共法律服务\n"
+    "建成县乡村三级公共法律服务平台，全年解答法律咨询2000人次。\n"
+)
+
+
+@pytest.fixture
+def copied(tmp_path, write_report, backend_of):
+    """Two years of one county's report, the second copying the first with new figures and an added clause."""
+    folder = tmp_path / "r"
+    write_report(folder, "2021.txt", LAST_YEAR)
+    write_report(folder, "2022.txt", THIS_YEAR)
+    home = Instance(tmp_path / "home")
+    index_files(home, [folder])
+    return backend_of(home)
+
+
+def test_a_paragraph_copied_with_new_figures_shows_once_with_a_link_to_its_copy(copied):
+    result = copied.search(SearchRequest("枫桥经验"))
+    assert result.total == 2 and result.distinct == 1
+    (hit,) = result.hits
+    (copy,) = hit.also_in
+    assert {hit.year, copy["year"]} == {2021, 2022} and copy["report_id"] != hit.report_id
+
+
+def test_a_paragraph_nearly_the_same_folds_too(copied):
+    result = copied.search(SearchRequest("法律援助案件"))
+    assert result.total == 2 and result.distinct == 1 and len(result.hits) == 1  # 再创新高 added: nearly the same
+    assert len(result.hits[0].also_in) == 1
+
+
+def test_every_copy_is_still_a_hit_of_its_own_where_each_paragraph_counts(copied):
+    every = copied.search(SearchRequest("枫桥经验", collapse=False))
+    assert len(every.hits) == 2 and {h.year for h in every.hits} == {2021, 2022}
+
+
+def test_paragraphs_that_only_share_words_stay_apart(copied):
+    result = copied.search(SearchRequest("法律咨询"))
+    assert result.distinct == result.total == len(result.hits) == 2 and not any(h.also_in for h in result.hits)
+
+
+def test_glossary_lines_and_endnotes_are_recognised():
+    glossary = ("[4]“放管服”：简政放权、放管结合。", "〔19〕放管服：即简政放权。", "“专精特新”：是指专业化、精细化。")
+    for line in glossary:
+        assert is_glossary(line), line
+    assert is_glossary("一般性解释", ["名词解释"])
+    for line in ("深入推进“放管服”改革。加快推进“多证合一”。", "2021年：全年调解纠纷300件", "一是：加强领导"):
+        assert not is_glossary(line), line
+
+
+def test_beyond_the_first_few_a_glossary_line_waits_for_substantive_paragraphs():
+    ranked = [(True, i) for i in range(6)] + [(False, i) for i in range(6, 12)]
+    order = fewer_glossary_first(ranked)
+    assert sorted(order) == list(range(12))
+    assert order[:GLOSSARY_TOP] == list(range(GLOSSARY_TOP))
+    top_ten = [ranked[i][0] for i in order[:10]]
+    assert sum(top_ten) < 6 and top_ten[GLOSSARY_TOP] is False
