@@ -33,6 +33,7 @@ class SearchRequest:
     relaxed: bool = True  # list paragraphs missing one of several words after those with all of them
     across_words: bool = False  # let a word match across two jieba words too (调解 in 协调|解决): off by default
     collapse: bool = True  # each text once: copies of a better-ranked hit's text fold into it (Hit.also_in)
+    related: bool = False  # after the hits, list related paragraphs (tier "related") where a page has room
 
 
 def passage_key(title: str, region: list[str] | tuple[str, ...], year: int | str | None, text: str) -> str:
@@ -115,6 +116,7 @@ class Hit:
     missing: list[str] = field(default_factory=list)  # query words a partial hit lacks (empty: has them all)
     found: dict[str, str] = field(default_factory=dict)  # query word → where: text, heading, title or region
     also_in: list[dict] = field(default_factory=list)  # other hits with the same (or nearly the same) text
+    tier: str = "hit"  # hit (every word), partial (missing one), related (other words for the same thing)
 
     @property
     def key(self) -> str:
@@ -157,11 +159,12 @@ class SearchResult:
     explain: dict = field(default_factory=dict)  # how the query was understood (words, expansions, regions)
     cut_short: bool = False  # the search ran out of time re-ranking: part of the order is plain BM25F
     distinct: int = 0  # the `total` hits counted once per text (copies of a paragraph in other reports fold)
+    related: int = 0  # related paragraphs filling the last page of hits (never counted in `total`)
 
     @property
     def pages(self) -> int:
         """How many pages the hits fill."""
-        return max(1, -(-(self.total + self.partial) // self.request.page_size))
+        return max(1, -(-(self.distinct + self.partial) // self.request.page_size))
 
     def to_dict(self) -> dict:
         """The result as plain JSON-ready data: the shape behind every front end."""
@@ -174,6 +177,7 @@ class SearchResult:
             "total": self.total,
             "distinct": self.distinct,
             "partial": self.partial,
+            "related": self.related,
             "explain": self.explain,
             "page": self.request.page,
             "page_size": self.request.page_size,

@@ -88,7 +88,9 @@ def search_command(query, region, year, topic, sort, limit, page, as_json, expla
     """Search paragraphs: words (AND), OR, -word, "phrase", (groups), region:/year:/topic:/title: filters."""
     backend = backend_of(home)
     filters = _filters(region, year, topic)
-    request = SearchRequest(query, filters, page=page, page_size=limit, sort=sort, across_words=across_words)
+    request = SearchRequest(
+        query, filters, page=page, page_size=limit, sort=sort, across_words=across_words, related=not as_json
+    )
     result = backend.search(request)
     if explain:
         echo_explain(result.explain, err=as_json)

@@ -111,7 +111,9 @@ def _saved_mode(search_request: SearchRequest) -> SavedSearch | None:
 def _export_result(limit: int):
     """The hits an export holds: those with every word (`partial=1` adds the ones missing one), up to `limit`."""
     relaxed = request.args.get("partial") == "1"
-    search_request = replace(params.request_from_args(request.args, limit), page=1, relaxed=relaxed, collapse=False)
+    search_request = replace(
+        params.request_from_args(request.args, limit), page=1, relaxed=relaxed, collapse=False, related=False
+    )
     return _backend().search(search_request)  # every paragraph, copies too: each is another report's
 
 

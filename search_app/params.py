@@ -30,6 +30,7 @@ def request_from_args(args: MultiDict, page_size: int) -> SearchRequest:
         page_size=page_size,
         sort=sort,
         across_words=args.get("across") == "1",
+        related=args.get("related", "1") != "0",  # the pages and the API list related paragraphs where there is room
     )
 
 

@@ -82,3 +82,27 @@ def test_a_word_left_out_is_looked_for_in_the_text_not_the_title(seeds):
     with_it = seeds.search(SearchRequest("调解")).total
     assert seeds.search(SearchRequest("调解 -司法局")).total > 0  # every title has 司法局; the text mostly not
     assert seeds.search(SearchRequest("调解 -title:司法局")).total == 0 < with_it
+
+
+def test_a_question_in_other_words_gets_related_paragraphs_after_the_hits_never_counted(seeds):
+    request = SearchRequest("老人 养老", related=True)
+    result = seeds.search(request)
+    tiers = [h.tier for h in result.hits]
+    assert result.total == 0 and result.related > 0 and "related" in tiers
+    assert tiers == sorted(tiers, key=["hit", "partial", "related"].index)  # hits, then partial, then related
+    assert result.pages == 1  # related paragraphs fill the last page of hits, never pages of their own
+    assert seeds.search(SearchRequest("老人 养老")).related == 0  # only where asked for (pages, API, CLI)
+    related = [h for h in result.hits if h.tier == "related"]
+    assert all(not (set(h.found) >= {"老人", "养老"} and not h.missing) for h in related)
+
+
+def test_related_paragraphs_keep_to_the_filters(seeds):
+    result = seeds.search(SearchRequest("老人 养老", {"region": ("广东省",)}, related=True, page_size=50))
+    assert result.related and all(h.region[0] == "广东省" for h in result.hits)
+
+
+def test_related_paragraphs_come_only_on_the_last_page_of_hits(seeds):
+    first = seeds.search(SearchRequest("调解", related=True))
+    assert first.total > 10 and first.related == 0 and all(h.tier == "hit" for h in first.hits)
+    last = seeds.search(SearchRequest("调解", related=True, page=first.pages))
+    assert last.related and last.hits[-1].tier == "related" and last.pages == first.pages

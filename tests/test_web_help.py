@@ -116,3 +116,13 @@ def test_a_query_error_says_what_is_wrong_in_chinese_and_links_a_query_that_work
     link = re.search(r'id="query-fix">改为检索：<a href="([^"]+)">([^<]+)</a>', page)
     assert link and link.group(2) == fixed
     assert client.get(link.group(1)).status_code == 200
+
+
+def test_related_paragraphs_are_labelled_on_the_page_and_left_out_of_exports(client):
+    page = client.get("/", query_string={"q": "老人 养老"}).get_data(as_text=True)
+    assert 'id="related-heading"' in page and page.count('class="related-badge">相关<') >= 5
+    assert 'id="total">0<' in page
+    body = client.get("/export.csv", query_string={"q": "老人 养老"}).get_data(as_text=True)
+    assert len(body.strip().splitlines()) == 1  # the header only: related paragraphs are no hits
+    data = client.get("/api/search", query_string={"q": "老人 养老"}).get_json()
+    assert data["total"] == 0 and data["related"] > 0 and {h["tier"] for h in data["hits"]} >= {"related"}

@@ -54,6 +54,9 @@ class EngineView(Protocol):
     def paragraph(self, docnum: int) -> StoredParagraph:
         """The stored paragraph with this number."""
 
+    def doc_frequency(self, field: str, word: str) -> int:
+        """How many paragraphs hold a word in a field (body, section, title): related results' feedback."""
+
     def words(self, prefix: str) -> Iterator[str]:
         """The indexed jieba words of paragraph texts that start with `prefix`, in order (did-you-mean's vocabulary)."""
 

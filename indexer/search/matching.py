@@ -115,6 +115,16 @@ class Selection:
         """The query words a partial hit does not have."""
         return [q.describe(node) for node, docs in zip(self.plan.soft, self.soft_sets, strict=True) if not docs[docnum]]
 
+    def constraints(self) -> Docs:
+        """The paragraphs the request's filters and the query's own filters and exclusions allow (related
+        paragraphs keep to them)."""
+        allowed = self.facets.narrow(self.facets.live.copy(), self.chosen)
+        top = self.plan.tree.nodes if isinstance(self.plan.tree, q.And) else (self.plan.tree,)
+        for node in top:
+            if isinstance(node, q.Not | q.Filter) and self.finder is not None:
+                allowed &= match(node, self.finder, self.plan)
+        return allowed
+
     def across_words(self) -> Docs:
         """The paragraphs that would be hits if a word could also match across two jieba words (协调|解决 for
         调解), and are not: the labelled tier after the hits, never in the total."""

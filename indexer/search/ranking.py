@@ -15,8 +15,8 @@ HEADING_ONLY = 0.5  # a word found only in the headings or title above a paragra
 PROXIMITY_WEIGHT = 0.5  # up to +50% when the words are adjacent
 OCCURRENCE_WEIGHT = 0.1  # +10% for each exact occurrence of a word in the paragraph, up to three per word
 
-GLOSSARY_TOP = 3  # glossary entries or endnotes that may lead a tier; each further one waits for GLOSSARY_GAP others
-GLOSSARY_GAP = 3
+GLOSSARY_TOP = 5  # glossary entries or endnotes that may lead a tier; each further one waits for GLOSSARY_GAP others
+GLOSSARY_GAP = 1
 
 Spans = list[tuple[int, int]]
 # an endnote ([4] 〔19〕 【46】 ①) or a definition: “放管服”：是指… / 11.“放管服”:即… / 枫桥经验：诞生于…

@@ -7,7 +7,6 @@ hits; everything else (look-ups, writing, rebuilds) passes through to the engine
 
 from __future__ import annotations
 
-import functools
 import time
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
@@ -20,17 +19,13 @@ from analyzers import straddled_words
 
 from ..engine.base import Engine, EngineView, Outcome, ReadReport, Rebuild, Task
 from ..errors import QueryError
-from ..records import SECTION_SEPARATOR, FacetValue, Hit, ReportInfo, SearchRequest, SearchResult, StoredParagraph
+from ..records import FacetValue, ReportInfo, SearchRequest, SearchResult, StoredParagraph
 from . import query as q
-from .distinct import Distinct
-from .facets import Docs, FacetSets
-from .highlight import hit_spans, mark, match_spans, snippet
+from .facets import FacetSets
+from .listing import list_page
 from .matching import Selection, select
-from .ranking import is_glossary, rerank
-from .scoring import scores
 from .suggest import MAX_SUGGESTIONS, Suggestion, suggested_queries
 from .synonyms import DEFAULT_SYNONYMS, Synonyms, load_synonyms
-from .tiers import Ranking, Tier
 from .titles import Titles
 from .understanding import understand
 
@@ -100,38 +95,24 @@ class SearchService:
             partial = sel.facets.narrow(sel.partial, sel.chosen)
             total, partials = int(np.count_nonzero(final)), int(np.count_nonzero(partial))
             counted = sel.matched if sel.matched.any() or not sel.partial.any() else sel.partial
-            hits, cut_short, distinct = [], False, total
-            if total or partials:
-                ranked = _rank(sel, final, partial, request.sort, started + RERANK_BUDGET)
-                start, end = (request.page - 1) * request.page_size, request.page * request.page_size
-                if request.collapse:  # each text once, its copies as "also in"
-                    texts = functools.lru_cache(maxsize=None)(lambda d: view.paragraph(d).text)
-                    once = Distinct(ranked, view.same_text, final | partial, texts, total)
-                    page = [(score, d, once.copies(d)[:MAX_COPIES]) for score, d in once.page(start, end)]
-                    distinct = once.count(final)
-                else:
-                    page = [(score, d, []) for score, d in ranked.page(start, end)]
-                hits = [
-                    _hit(view.paragraph(d), score, sel, d, [_copy(view.paragraph(c)) for c in copies])
-                    for score, d, copies in page
-                ]
-                cut_short = ranked.cut_short
+            listed = list_page(sel, request, final, partial, started + RERANK_BUDGET)
             explain = sel.plan.to_dict()
-            if cut_short:
+            if listed.cut_short:
                 explain["cut_short"] = f"re-ranking stopped after {RERANK_BUDGET:g} s; the rest is in BM25F order"
             return SearchResult(
                 request=request,
                 understood=explain["understood"],
                 words=explain["words"],
                 total=total,
-                hits=hits,
+                hits=listed.hits,
                 facets=sel.facets.count(counted, sel.chosen),
                 years=sel.facets.histogram(final if total else partial),
                 took_ms=(time.perf_counter() - started) * 1000,
                 partial=partials,
                 explain=explain,
-                cut_short=cut_short,
-                distinct=distinct,
+                cut_short=listed.cut_short,
+                distinct=listed.distinct,
+                related=listed.related,
             )
 
     def across_words(self, request: SearchRequest) -> AcrossWords:
@@ -238,90 +219,3 @@ class SearchService:
         """Release open files."""
         self._facets = None
         self.engine.close()
-
-
-def _rank(sel: Selection, final: Docs, partial: Docs, sort: str, deadline: float) -> Ranking:
-    """Every hit, best first: all words before missing one; within each, BM25F re-ranked on the text."""
-    wanted = final | partial
-    score = scores(sel.view, sel.plan, sel.facets, wanted)
-    if sort == "added":
-        docs = np.flatnonzero(wanted)
-        added = {int(d): sel.view.paragraph(int(d)).report.added for d in docs}
-        order = sorted(docs.tolist(), key=lambda d: (bool(final[d]), added[d], score[d], d), reverse=True)
-        return Ranking([[(float(score[d]), d) for d in order]], score)
-    if sort == "year":
-        docs = np.flatnonzero(wanted)
-        order = docs[np.lexsort((-docs, -score[docs], -sel.facets.years[docs], ~final[docs]))]
-        return Ranking([order], score)
-    if not q.positive_texts(sel.plan.tree):  # browsing: nothing to rank by, so newest year first, reports in order
-        docs = np.flatnonzero(wanted)
-        return Ranking([docs[np.lexsort((docs, -sel.facets.years[docs]))]], score)
-    adjust = functools.partial(_rerank, sel)
-    return Ranking([Tier(final, score, adjust, deadline), Tier(partial, score, adjust, deadline)], score)
-
-
-def _rerank(sel: Selection, score: float, docnum: int) -> tuple[int, float, bool]:
-    """(words found as typed, BM25F adjusted on the text): an expansion never outranks the word itself."""
-    para = sel.view.paragraph(docnum)
-    around = " ".join([para.report.title, *para.section, para.text])
-    nodes = sel.plan.soft or [sel.plan.tree]
-    literal = sum(1 for node in nodes if match_spans(around, [t.text for t in q.positive_texts(node)]))
-    spans = [match_spans(para.text, sel.plan.needles(node)) for node in nodes]
-    return literal, rerank(score, para.text, spans), is_glossary(para.text, para.section)
-
-
-def _copy(para: StoredParagraph) -> dict:
-    """Where else a hit's text stands: the paragraph and its report, for an "also in" link."""
-    report = para.report
-    return {"id": para.id, "report_id": report.id, "paragraph": para.number, "title": report.title} | {
-        "year": report.year,
-        "region": list(report.region),
-    }
-
-
-def _hit(
-    para: StoredParagraph, score: float | None, sel: Selection, docnum: int, also_in: list[dict] | None = None
-) -> Hit:
-    """A stored paragraph as a hit: its report's metadata, highlights and (a partial hit) what it misses."""
-    across = sel.finder is not None and sel.finder.across_words  # then matches across words are hits too
-    spans = (match_spans if across else hit_spans)(para.text, sel.plan.needles())
-    missing = [] if sel.matched[docnum] or not sel.plan.relaxed else sel.missing(docnum)
-    found = _found_in(para, sel)
-    report = para.report
-    return Hit(
-        id=para.id,
-        score=round(float(score or 0.0), 4),
-        title=report.title,
-        source=report.source,
-        report_id=report.id,
-        paragraph=para.number,
-        section=SECTION_SEPARATOR.join(para.section),
-        text=para.text,
-        highlight=mark(para.text, spans),
-        snippet=snippet(para.text, spans),
-        region=list(report.region),
-        year=report.year,
-        topics=list(para.topics),
-        org=report.org,
-        date=report.date,
-        added=report.added,
-        missing=missing,
-        found=found,
-        also_in=also_in or [],
-    )
-
-
-def _found_in(para: StoredParagraph, sel: Selection) -> dict[str, str]:
-    """Where each of the query's positive words was found: text, heading, title or region (absent: missing)."""
-    found = {}
-    headings = " ".join(para.section)
-    for text in q.positive_texts(sel.plan.tree):
-        plan = sel.plan.plans[text]
-        for zone, where in (("text", para.text), ("heading", headings), ("title", para.report.title)):
-            if hit_spans(where, plan.needles):
-                found[text.text] = zone
-                break
-        else:
-            if set(plan.regions) & {"/".join(para.report.region[: i + 1]) for i in range(len(para.report.region))}:
-                found[text.text] = "region"
-    return found

@@ -81,6 +81,11 @@ class WhooshView:
             found = list(self.searcher.reader().expand_prefix(BODY, prefix))
         return iter(t.decode("utf-8") if isinstance(t, bytes) else t for t in found)
 
+    def doc_frequency(self, field: str, word: str) -> int:
+        """How many paragraphs hold a word in a field (body, section, title)."""
+        with self.io:
+            return self.searcher.doc_frequency(field, word)
+
     def term_scores(self, field: str, word: str, boost: float, wanted: np.ndarray) -> np.ndarray:
         """boost × BM25F of one word in one field, per paragraph; 0 where not `wanted`."""
         if self._scorer is not None:

@@ -1,0 +1,169 @@
+"""A page of results: the hits ranked in tiers (every word; missing one; related), each text once, as Hit
+records with highlights, where their words were found and where else their text stands."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..records import SECTION_SEPARATOR, Hit, SearchRequest, StoredParagraph
+from . import query as q
+from .distinct import Distinct
+from .facets import Docs
+from .highlight import hit_spans, mark, match_spans, snippet
+from .matching import Selection
+from .ranking import is_glossary, rerank
+from .related import related
+from .scoring import scores
+from .tiers import Ranking, Tier
+
+MAX_COPIES = 20  # "also in" links per hit
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One page of hits and what the result says about the list it comes from."""
+
+    hits: list[Hit]
+    distinct: int
+    related: int
+    cut_short: bool
+
+
+def list_page(sel: Selection, request: SearchRequest, final: Docs, partial: Docs, deadline: float) -> Listed:
+    """The page of `request`: hits with every word, then missing one, then (when asked and the page has room)
+    related paragraphs; copies folded into the best-ranked of them unless `collapse` is off."""
+    view = sel.view
+    total = int(np.count_nonzero(final))
+    start, end = (request.page - 1) * request.page_size, request.page * request.page_size
+    ranked = _rank(sel, final, partial, request.sort, deadline) if total or partial.any() else None
+    more = related(view, sel.plan, sel.constraints(), final | partial) if _room(request, sel, start, end) else []
+    if more:
+        ranked = ranked or Ranking([], np.zeros(view.size))
+        ranked.parts.append(more)
+    if ranked is None:
+        return Listed([], total, 0, False)
+    distinct = total
+    if request.collapse:  # each text once, its copies as "also in"
+        texts = functools.lru_cache(maxsize=None)(lambda d: view.paragraph(d).text)
+        once = Distinct(ranked, view.same_text, final | partial, texts, total)
+        page = [(score, d, once.copies(d)[:MAX_COPIES]) for score, d in once.page(start, end)]
+        distinct = once.count(final)
+    else:
+        page = [(score, d, []) for score, d in ranked.page(start, end)]
+    hits = []
+    for score, d, copies in page:
+        tier = "hit" if final[d] else "partial" if partial[d] else "related"
+        hits.append(_hit(view.paragraph(d), score, sel, d, [_copy(view.paragraph(c)) for c in copies], tier))
+    return Listed(hits, distinct, len(more), ranked.cut_short)
+
+
+def _room(request: SearchRequest, sel: Selection, start: int, end: int) -> bool:
+    """Whether related paragraphs are asked for and this is the last page of hits, with room left: they fill it
+    (never pages of their own, so the page count is the hits' whatever page is shown)."""
+    counted = int(np.count_nonzero(sel.matched | sel.partial))
+    last_page = start < counted < end or counted == start == 0
+    return request.related and last_page and bool(q.positive_texts(sel.plan.tree))
+
+
+def _rank(sel: Selection, final: Docs, partial: Docs, sort: str, deadline: float) -> Ranking:
+    """Every hit, best first: all words before missing one; within each, BM25F re-ranked on the text."""
+    wanted = final | partial
+    score = scores(sel.view, sel.plan, sel.facets, wanted)
+    if sort == "added":
+        docs = np.flatnonzero(wanted)
+        added = {int(d): sel.view.paragraph(int(d)).report.added for d in docs}
+        order = sorted(docs.tolist(), key=lambda d: (bool(final[d]), added[d], score[d], d), reverse=True)
+        return Ranking([[(float(score[d]), d) for d in order]], score)
+    if sort == "year":
+        docs = np.flatnonzero(wanted)
+        order = docs[np.lexsort((-docs, -score[docs], -sel.facets.years[docs], ~final[docs]))]
+        return Ranking([order], score)
+    if not q.positive_texts(sel.plan.tree):  # browsing: nothing to rank by, so newest year first, reports in order
+        docs = np.flatnonzero(wanted)
+        return Ranking([docs[np.lexsort((docs, -sel.facets.years[docs]))]], score)
+    adjust = functools.partial(_rerank, sel)
+    return Ranking([Tier(final, score, adjust, deadline), Tier(partial, score, adjust, deadline)], score)
+
+
+def _rerank(sel: Selection, score: float, docnum: int) -> tuple[int, float, bool]:
+    """(words found as typed, BM25F adjusted on the text): an expansion never outranks the word itself."""
+    para = sel.view.paragraph(docnum)
+    around = " ".join([para.report.title, *para.section, para.text])
+    nodes = sel.plan.soft or [sel.plan.tree]
+    literal = sum(1 for node in nodes if match_spans(around, [t.text for t in q.positive_texts(node)]))
+    spans = [match_spans(para.text, sel.plan.needles(node)) for node in nodes]
+    return literal, rerank(score, para.text, spans), is_glossary(para.text, para.section)
+
+
+def _room(request: SearchRequest, sel: Selection, start: int, end: int) -> bool:
+    """Whether related paragraphs are asked for and this is the last page of hits, with room left: they fill it
+    (never pages of their own, so the page count is the hits' whatever page is shown)."""
+    counted = int(np.count_nonzero(sel.matched | sel.partial))
+    last_page = start < counted < end or counted == start == 0
+    return request.related and last_page and bool(q.positive_texts(sel.plan.tree))
+
+
+def _copy(para: StoredParagraph) -> dict:
+    """Where else a hit's text stands: the paragraph and its report, for an "also in" link."""
+    report = para.report
+    return {"id": para.id, "report_id": report.id, "paragraph": para.number, "title": report.title} | {
+        "year": report.year,
+        "region": list(report.region),
+    }
+
+
+def _hit(
+    para: StoredParagraph,
+    score: float | None,
+    sel: Selection,
+    docnum: int,
+    also_in: list[dict] | None = None,
+    tier: str = "hit",
+) -> Hit:
+    """A stored paragraph as a hit: its report's metadata, highlights and (a partial hit) what it misses."""
+    across = sel.finder is not None and sel.finder.across_words  # then matches across words are hits too
+    spans = (match_spans if across else hit_spans)(para.text, sel.plan.needles())
+    missing = [] if sel.matched[docnum] or not sel.plan.relaxed else sel.missing(docnum)
+    found = _found_in(para, sel)
+    report = para.report
+    return Hit(
+        id=para.id,
+        score=round(float(score or 0.0), 4),
+        title=report.title,
+        source=report.source,
+        report_id=report.id,
+        paragraph=para.number,
+        section=SECTION_SEPARATOR.join(para.section),
+        text=para.text,
+        highlight=mark(para.text, spans),
+        snippet=snippet(para.text, spans),
+        region=list(report.region),
+        year=report.year,
+        topics=list(para.topics),
+        org=report.org,
+        date=report.date,
+        added=report.added,
+        missing=missing,
+        found=found,
+        also_in=also_in or [],
+        tier=tier,
+    )
+
+
+def _found_in(para: StoredParagraph, sel: Selection) -> dict[str, str]:
+    """Where each of the query's positive words was found: text, heading, title or region (absent: missing)."""
+    found = {}
+    headings = " ".join(para.section)
+    for text in q.positive_texts(sel.plan.tree):
+        plan = sel.plan.plans[text]
+        for zone, where in (("text", para.text), ("heading", headings), ("title", para.report.title)):
+            if hit_spans(where, plan.needles):
+                found[text.text] = zone
+                break
+        else:
+            if set(plan.regions) & {"/".join(para.report.region[: i + 1]) for i in range(len(para.report.region))}:
+                found[text.text] = "region"
+    return found
