@@ -99,9 +99,11 @@ def search_command(query, region, year, topic, sort, limit, page, as_json, expla
             click.echo(json.dumps(hit.to_dict(), ensure_ascii=False))
         return
     colour = sys.stdout.isatty()
+    distinct = f" ({result.distinct} distinct)" if result.distinct < result.total else ""
     click.echo(
-        f"{result.total} hits for {result.understood} ({result.took_ms / 1000:.2f} s)"
+        f"{result.total} hits{distinct} for {result.understood} ({result.took_ms / 1000:.2f} s)"
         + (f", then {result.partial} missing one word" if result.partial else "")
+        + (f", then {result.related} related ([相关])" if result.related else "")
         + (f" — page {page} of {result.pages}" if result.total or result.partial else "")
     )
     for rank, hit in enumerate(result.hits, start=(page - 1) * limit + 1):

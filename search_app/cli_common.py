@@ -94,7 +94,8 @@ home_option = click.option(
 
 def echo_hit(rank: int, hit: Hit, colour: bool) -> None:
     """Print one hit: title, region, year, section, snippet with matches in colour, id and source."""
-    click.echo(f"\n{rank:>3}. {hit.title} · {region_line(hit.region)} · {hit.year or '年份不详'}")
+    label = "[相关] " if hit.tier == "related" else ""
+    click.echo(f"\n{rank:>3}. {label}{hit.title} · {region_line(hit.region)} · {hit.year or '年份不详'}")
     if hit.section:
         click.echo(f"     {hit.section}")
     if hit.missing:
@@ -103,6 +104,9 @@ def echo_hit(rank: int, hit: Hit, colour: bool) -> None:
     if elsewhere:
         click.echo(f"     ({'；'.join(elsewhere)})")
     click.echo(f"     {terminal_text(hit.snippet, colour)}")
+    if hit.also_in:
+        copies = "、".join(f"{region_line(c['region'])} {c['year'] or '年份不详'}" for c in hit.also_in)
+        click.echo(f"     (相同段落也见于：{copies})")
     where = f"     {hit.id}  (第{hit.paragraph}段, {hit.source})"
     click.echo(click.style(where, dim=True) if colour else where)
 

@@ -28,6 +28,7 @@ class FacetSets:
     arrays: dict[str, dict[str, np.ndarray]]
     live: Docs
     years: np.ndarray  # each document's year (0 when unknown), for sorting by year
+    stable: np.ndarray  # each document's place by (report id, paragraph): ties break alike in every build
 
     @classmethod
     def of_arrays(cls, arrays: dict[str, dict[str, np.ndarray]], live: Docs) -> FacetSets:
@@ -36,7 +37,13 @@ class FacetSets:
         for year, ids in arrays.get("year", {}).items():
             if year.isdigit() and len(year) <= 4:  # a value no check let in cannot overflow the column
                 years[ids] = int(year)
-        return cls({facet: dict(arrays.get(facet, {})) for facet in FACETS}, live, years)
+        stable = np.arange(len(live), dtype=np.int64)
+        offset = 0
+        for report_id in sorted(arrays.get("report", {})):  # ids are stable; document numbers are not
+            docs = arrays["report"][report_id]
+            stable[docs] = offset + np.arange(len(docs))
+            offset += len(docs)
+        return cls({facet: dict(arrays.get(facet, {})) for facet in FACETS}, live, years, stable)
 
     @property
     def size(self) -> int:

@@ -39,7 +39,8 @@ def list_page(sel: Selection, request: SearchRequest, final: Docs, partial: Docs
     total = int(np.count_nonzero(final))
     start, end = (request.page - 1) * request.page_size, request.page * request.page_size
     ranked = _rank(sel, final, partial, request.sort, deadline) if total or partial.any() else None
-    more = related(view, sel.plan, sel.constraints(), final | partial) if _room(request, sel, start, end) else []
+    room = _room(request, sel, start, end)
+    more = related(view, sel.plan, sel.constraints(), final | partial, sel.facets.stable) if room else []
     if more:
         ranked = ranked or Ranking([], np.zeros(view.size))
         ranked.parts.append(more)
@@ -79,13 +80,14 @@ def _rank(sel: Selection, final: Docs, partial: Docs, sort: str, deadline: float
         return Ranking([[(float(score[d]), d) for d in order]], score)
     if sort == "year":
         docs = np.flatnonzero(wanted)
-        order = docs[np.lexsort((-docs, -score[docs], -sel.facets.years[docs], ~final[docs]))]
+        order = docs[np.lexsort((sel.facets.stable[docs], -score[docs], -sel.facets.years[docs], ~final[docs]))]
         return Ranking([order], score)
     if not q.positive_texts(sel.plan.tree):  # browsing: nothing to rank by, so newest year first, reports in order
         docs = np.flatnonzero(wanted)
-        return Ranking([docs[np.lexsort((docs, -sel.facets.years[docs]))]], score)
+        return Ranking([docs[np.lexsort((sel.facets.stable[docs], -sel.facets.years[docs]))]], score)
     adjust = functools.partial(_rerank, sel)
-    return Ranking([Tier(final, score, adjust, deadline), Tier(partial, score, adjust, deadline)], score)
+    tiers = [Tier(docs, score, adjust, deadline, sel.facets.stable) for docs in (final, partial)]
+    return Ranking(tiers, score)
 
 
 def _rerank(sel: Selection, score: float, docnum: int) -> tuple[int, float, bool]:

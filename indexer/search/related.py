@@ -68,14 +68,16 @@ def feedback_words(view: EngineView, best: list[int], known: dict[str, float]) -
     return {word: FEEDBACK_WEIGHT * weight / top for word, weight in chosen.items()}
 
 
-def related(view: EngineView, plan: Understanding, allowed: Docs, exclude: Docs) -> list[tuple[float, int]]:
+def related(
+    view: EngineView, plan: Understanding, allowed: Docs, exclude: Docs, stable: np.ndarray
+) -> list[tuple[float, int]]:
     """Up to RELATED_DEPTH (score, paragraph) of `allowed` (the filters' paragraphs) outside `exclude` (the
     hits), best first."""
     words = query_words(plan)
     if not words:
         return []
     first = _bm25f(view, words, allowed)
-    order = np.argsort(-first, kind="stable")
+    order = np.lexsort((stable, -first))
     best = [int(d) for d in order[:FEEDBACK_DOCS] if first[d] > 0]
     if not best:
         return []
@@ -83,5 +85,5 @@ def related(view: EngineView, plan: Understanding, allowed: Docs, exclude: Docs)
     score = first + (_bm25f(view, expansion, allowed) if expansion else 0.0)
     score[exclude] = 0.0
     found = np.flatnonzero(score > 0)
-    ranked = found[np.lexsort((found, -score[found]))][:RELATED_DEPTH]
+    ranked = found[np.lexsort((stable[found], -score[found]))][:RELATED_DEPTH]
     return [(float(score[d]), int(d)) for d in ranked]

@@ -20,10 +20,16 @@ class Tier:
     BM25F re-ranked on their text, then the rest by BM25F (document number breaking ties)."""
 
     def __init__(
-        self, docs: Docs, scores: np.ndarray, rerank: Callable[[float, int], tuple], deadline: float = float("inf")
+        self,
+        docs: Docs,
+        scores: np.ndarray,
+        rerank: Callable[[float, int], tuple],
+        deadline: float = float("inf"),
+        stable: np.ndarray | None = None,
     ) -> None:
         self.docs = np.flatnonzero(docs)
         self.scores = scores
+        self.stable = np.arange(len(scores)) if stable is None else stable  # breaks ties: the same in every build
         self.rerank = rerank
         self.deadline = deadline  # time.perf_counter() past which the head is left in BM25F order
         self.cut_short = False  # whether the deadline passed before the whole head was re-ranked
@@ -34,7 +40,7 @@ class Tier:
         return len(self.docs)
 
     def _best_first(self, docs: np.ndarray) -> np.ndarray:
-        return docs[np.lexsort((-docs, -self.scores[docs]))]
+        return docs[np.lexsort((self.stable[docs], -self.scores[docs]))]
 
     def __getitem__(self, where: slice) -> list[tuple[float, int]]:
         docs, scores = self.docs, self.scores
@@ -52,7 +58,7 @@ class Tier:
                     self.cut_short = True
                     break
                 reranked.append((self.rerank(float(scores[d]), int(d)), int(d)))
-            best = sorted(reranked, key=lambda pair: (pair[0][:2], pair[1]), reverse=True)
+            best = sorted(reranked, key=lambda pair: (pair[0][:2], -self.stable[pair[1]]), reverse=True)
             order = fewer_glossary_first([(key[2] if len(key) > 2 else False, d) for key, d in best])
             self._head = [(best[i][0][1], best[i][1]) for i in order]
             self._head += [(float(scores[d]), int(d)) for d in head[len(reranked) :]]  # in BM25F order, after
