@@ -112,27 +112,26 @@ def word_tokens(text: str) -> Iterator[Token]:
 
 
 @lru_cache(maxsize=RUN_CACHE)
-def _run_terms(run: str) -> tuple[str, ...]:
-    """jieba's words of one run of CJK characters, each longer word followed by its stacked sub-words."""
+def _run_analysis(run: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """jieba's words of one run of CJK characters, each longer word followed by its stacked sub-words; and the
+    offsets in the run where a word or a stacked sub-word starts or ends (0 … len): one segmentation for both."""
     terms: list[str] = []
-    for word in jieba_route.cut(run):
-        terms.append(word)
-        if len(word) > 2:
-            terms.extend(gram for gram, _ in _stacked(word))
-    return tuple(terms)
-
-
-@lru_cache(maxsize=RUN_CACHE)
-def _run_edges(run: str) -> tuple[int, ...]:
-    """Offsets in a run of CJK characters where a jieba word or a stacked sub-word starts or ends (0 … len)."""
     edges = {0}
     offset = 0
     for word in jieba_route.cut(run):
-        for gram, i in _stacked(word):
-            edges.update((offset + i, offset + i + len(gram)))
+        terms.append(word)
+        if len(word) > 2:
+            for gram, i in _stacked(word):
+                terms.append(gram)
+                edges.update((offset + i, offset + i + len(gram)))
         offset += len(word)
         edges.add(offset)
-    return tuple(sorted(edges))
+    return tuple(terms), tuple(sorted(edges))
+
+
+def _run_edges(run: str) -> tuple[int, ...]:
+    """Offsets in a run of CJK characters where a jieba word or a stacked sub-word starts or ends (0 … len)."""
+    return _run_analysis(run)[1]
 
 
 def straddled_words(text: str, needle: str) -> list[str]:
@@ -181,9 +180,10 @@ def index_terms(text: str) -> tuple[list[str], list[str], list[int]]:
         end = run.end()
         at = len(chars)
         if _IS_CJK.match(piece):
-            terms.extend(_run_terms(piece))
+            words, offsets = _run_analysis(piece)
+            terms.extend(words)
             chars.extend(piece)  # a CJK run's characters are what char_tokens finds there
-            edges.extend(at + e for e in _run_edges(piece) if not edges or at + e > edges[-1])
+            edges.extend(at + e for e in offsets if not edges or at + e > edges[-1])
         else:
             terms.append(piece)
             chars.append(piece)

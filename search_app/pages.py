@@ -89,7 +89,11 @@ def _emptied_by(search_request: SearchRequest) -> list[tuple[str, tuple[str, ...
     found = []
     for facet, values in search_request.filters.items():
         rest = {f: v for f, v in search_request.filters.items() if f != facet}
-        total = _backend().search(replace(search_request, filters=rest, page=1, page_size=1, relaxed=False)).total
+        total = (
+            _backend()
+            .search(replace(search_request, filters=rest, page=1, page_size=1, relaxed=False, related=False))
+            .total
+        )
         if total:
             found.append((facet, values, total, rest))
     return found

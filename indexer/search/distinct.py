@@ -3,16 +3,16 @@ depth), or nearly the same (character shingles, among the first NEAR_DEPTH), fol
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 
 import numpy as np
 
 from analyzers import nearly_the_same, shingles
+from analyzers.sameness import NEARLY_THE_SAME
 
 from .tiers import Ranking
 
-NEAR_DEPTH = 50  # hits of the first tier compared by their shingles (within its re-ranked head: texts read anyway)
+NEAR_DEPTH = 30  # hits of the first tier compared by their shingles (within its re-ranked head: texts read anyway)
 
 
 class Distinct:
@@ -27,20 +27,17 @@ class Distinct:
         self.also: dict[int, list[int]] = {}
         self._first: dict[int, int] = {}  # text key → the hit shown for it
         self._shingles: dict[int, frozenset[str]] = {}  # shown hits of the head → their shingles
-        self._by_shingle: dict[str, list[int]] = {}
         self._walked = 0
         self.near: list[int] = []  # hits folded for being nearly (not exactly) the same as one shown
 
     def _near_match(self, docnum: int) -> int | None:
         """The shown head hit whose text is nearly the same as this one's, if any."""
         mine = shingles(self.text(docnum))
-        overlap = Counter(shown for s in mine for shown in self._by_shingle.get(s, ()))
-        for shown, shared in overlap.most_common(3):
-            if shared >= 0.5 * len(mine) and nearly_the_same(mine, self._shingles[shown]):
-                return shown
+        for shown, theirs in self._shingles.items():  # sets of very different sizes cannot be nearly the same
+            if NEARLY_THE_SAME * len(theirs) <= len(mine) <= len(theirs) / NEARLY_THE_SAME:
+                if nearly_the_same(mine, theirs):
+                    return shown
         self._shingles[docnum] = mine
-        for s in mine:
-            self._by_shingle.setdefault(s, []).append(docnum)
         return None
 
     def _walk(self, until: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from array import array
 from bisect import bisect_left
@@ -57,10 +58,16 @@ def _compacted(text: str) -> Compact:
 def hit_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
     """The spans of `text` a hit highlights: as match_spans, without occurrences across two jieba words (调解 in
     协调|解决), which do not make a hit."""
-    return match_spans(text, needles, set(index_terms(text)[2]))
+    spans = match_spans(text, needles)
+    return match_spans(text, needles, _edges(text)) if spans else spans  # jieba only where something matched
 
 
-def match_spans(text: str, needles: list[str], edges: set[int] | None = None) -> list[tuple[int, int]]:
+@functools.lru_cache(maxsize=1024)
+def _edges(text: str) -> frozenset[int]:
+    return frozenset(index_terms(text)[2])
+
+
+def match_spans(text: str, needles: list[str], edges: frozenset[int] | None = None) -> list[tuple[int, int]]:
     """Character spans of `text` where a needle occurs, by the same exact-character rule as search; with the
     text's word `edges` (token positions), only occurrences inside one word or from edge to edge."""
     compact, starts, token_starts, token_ends = _compact(text)

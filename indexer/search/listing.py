@@ -48,8 +48,7 @@ def list_page(sel: Selection, request: SearchRequest, final: Docs, partial: Docs
         return Listed([], total, 0, False)
     distinct = total
     if request.collapse:  # each text once, its copies as "also in"
-        texts = functools.lru_cache(maxsize=None)(lambda d: view.paragraph(d).text)
-        once = Distinct(ranked, view.same_text, final | partial, texts, total)
+        once = Distinct(ranked, view.same_text, final | partial, lambda d: sel.paragraph(d).text, total)
         page = [(score, d, once.copies(d)[:MAX_COPIES]) for score, d in once.page(start, end)]
         distinct = once.count(final)
     else:
@@ -57,7 +56,7 @@ def list_page(sel: Selection, request: SearchRequest, final: Docs, partial: Docs
     hits = []
     for score, d, copies in page:
         tier = "hit" if final[d] else "partial" if partial[d] else "related"
-        hits.append(_hit(view.paragraph(d), score, sel, d, [_copy(view.paragraph(c)) for c in copies], tier))
+        hits.append(_hit(sel.paragraph(d), score, sel, d, [_copy(sel.paragraph(c)) for c in copies], tier))
     return Listed(hits, distinct, len(more), ranked.cut_short)
 
 
@@ -75,7 +74,7 @@ def _rank(sel: Selection, final: Docs, partial: Docs, sort: str, deadline: float
     score = scores(sel.view, sel.plan, sel.facets, wanted)
     if sort == "added":
         docs = np.flatnonzero(wanted)
-        added = {int(d): sel.view.paragraph(int(d)).report.added for d in docs}
+        added = {int(d): sel.paragraph(int(d)).report.added for d in docs}
         order = sorted(docs.tolist(), key=lambda d: (bool(final[d]), added[d], score[d], d), reverse=True)
         return Ranking([[(float(score[d]), d) for d in order]], score)
     if sort == "year":
@@ -92,7 +91,7 @@ def _rank(sel: Selection, final: Docs, partial: Docs, sort: str, deadline: float
 
 def _rerank(sel: Selection, score: float, docnum: int) -> tuple[int, float, bool]:
     """(words found as typed, BM25F adjusted on the text): an expansion never outranks the word itself."""
-    para = sel.view.paragraph(docnum)
+    para = sel.paragraph(docnum)
     around = " ".join([para.report.title, *para.section, para.text])
     nodes = sel.plan.soft or [sel.plan.tree]
     literal = sum(1 for node in nodes if match_spans(around, [t.text for t in q.positive_texts(node)]))

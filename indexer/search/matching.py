@@ -20,7 +20,7 @@ from analyzers import char_tokens
 
 from ..engine.base import EngineView
 from ..errors import QueryError
-from ..records import SearchRequest
+from ..records import SearchRequest, StoredParagraph
 from . import query as q
 from .facets import Docs, FacetSets, resolve_filters
 from .synonyms import Synonyms
@@ -110,6 +110,14 @@ class Selection:
     chosen: dict[str, set[str]]  # facet → indexed values the request's filters stand for
     soft_sets: list[Docs]  # per word a partial hit may miss: the paragraphs that have it
     finder: Finder | None = None
+    _paragraphs: dict = field(default_factory=dict)
+
+    def paragraph(self, docnum: int) -> StoredParagraph:
+        """A stored paragraph, read once per request (re-ranking, folding copies and the page all need it)."""
+        found = self._paragraphs.get(docnum)
+        if found is None:
+            found = self._paragraphs[docnum] = self.view.paragraph(docnum)
+        return found
 
     def missing(self, docnum: int) -> list[str]:
         """The query words a partial hit does not have."""

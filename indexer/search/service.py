@@ -151,7 +151,9 @@ class SearchService:
             queries = suggested_queries(request.query, view)
         found = []
         for corrected in queries:
-            total = self.search(replace(request, query=corrected, page=1, page_size=1, relaxed=False)).total
+            total = self.search(
+                replace(request, query=corrected, page=1, page_size=1, relaxed=False, related=False)
+            ).total
             if total and len(found) < MAX_SUGGESTIONS:
                 found.append(Suggestion(corrected, total))
         return found
