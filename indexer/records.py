@@ -56,6 +56,7 @@ class ReportInfo:
     paragraphs: int
     digest: str = ""  # of everything indexed for it: an unchanged file is not indexed again
     added: str = ""  # when it was indexed (UTC, ISO 8601)
+    reader: str = ""  # its file's format and what read it ("PDF · pdfminer.six …"; "… OCR" when recognised)
 
     def to_dict(self) -> dict:
         """The report as plain JSON-ready data."""

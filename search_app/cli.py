@@ -52,7 +52,10 @@ def index_command(paths: tuple[Path, ...], rebuild: bool, home: str) -> None:
         raise click.ClickException("nothing could be indexed. Check the files named above and run again.")
     if not (summary.reports or summary.unchanged or summary.skipped):
         where = ", ".join(map(str, targets))
-        raise click.ClickException(f"found no report files (.txt) in {where}. Give the folder the reports are in.")
+        raise click.ClickException(
+            f"found no report files (.txt, .html, .docx, .pdf, .ofd, .doc, .wps) in {where}. "
+            "Give the folder the reports are in."
+        )
 
 
 @main.command("remove")

@@ -6,8 +6,9 @@ import csv
 import io
 import json
 from dataclasses import replace
+from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, send_file, url_for
 
 from indexer import FACETS, FOUND_ZH, SearchRequest, region_line
 from indexer.search.highlight import hit_spans, mark
@@ -183,7 +184,22 @@ def report(report_id: str):
     needles = _backend().highlight_words(query) if query else []
     paragraphs = [p.to_dict() | {"html": mark(p.text, hit_spans(p.text, needles))} for p in stored]
     back = params.local_path(request.args.get("back", ""))  # a path in this app, never javascript: or a site
-    return render_template("report.html", report=stored[0].report, paragraphs=paragraphs, query=query, back=back)
+    original = Path(stored[0].report.source).is_file()
+    return render_template(
+        "report.html", report=stored[0].report, paragraphs=paragraphs, query=query, back=back, original=original
+    )
+
+
+@pages.get("/reports/<report_id>/original")
+def original(report_id: str):
+    """The file a report was indexed from, exactly the indexed path (never a path from the request); web pages as
+    a download, so nothing of theirs runs here."""
+    stored = _backend().report_paragraphs(report_id)
+    path = Path(stored[0].report.source) if stored else None
+    if path is None or not path.is_file():
+        abort(404)
+    inline = path.suffix.lower() in (".pdf", ".txt", ".text")
+    return send_file(path.resolve(), as_attachment=not inline, download_name=path.name)
 
 
 @pages.get("/reports/<report_id>/<int:number>")

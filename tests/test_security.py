@@ -97,12 +97,14 @@ def test_a_folder_without_reports_is_an_error_and_other_files_are_named(tmp_path
     empty = tmp_path / "empty"
     empty.mkdir()
     result = run("index", str(empty), home=tmp_path / "h")
-    assert result.exit_code == 1 and "found no report files (.txt)" in result.output
-    (empty / "report.pdf").write_bytes(b"%PDF-1.7")
+    assert result.exit_code == 1 and "found no report files (.txt, .html, .docx, .pdf" in result.output
+    (empty / "report.pdf").write_bytes(b"%PDF-1.7")  # a PDF by its first bytes, and nothing after them
     (empty / "notes.md").write_text("x", encoding="utf-8")
+    (empty / "table.xlsx").write_bytes(b"PK\x03\x04")
     result = run("index", str(empty), home=tmp_path / "h")
-    assert result.exit_code == 1 and "report.pdf: unsupported format: .pdf" in result.output
-    assert "notes.md: unsupported format: .md" in result.output
+    assert result.exit_code == 1 and "report.pdf: a damaged PDF" in result.output
+    assert "notes.md: unsupported format: .md (reports are read from .txt, .html" in result.output
+    assert "table.xlsx: unsupported format: a damaged zip archive" in result.output
 
 
 def test_serve_refuses_a_busy_port_or_an_impossible_one_in_one_line(seed_home):

@@ -6,7 +6,9 @@ import os
 import stat
 from pathlib import Path
 
-REPORT_SUFFIXES = {".txt", ".text"}
+from .formats import detect
+
+FORMATS = {"text", "html", "mhtml", "docx", "doc", "wps", "pdf", "ofd"}  # what formats/ reads
 COMPANIONS = {"MANIFEST.tsv"}  # files beside reports that are read with them, not as reports (and *.txt.json sidecars)
 
 
@@ -37,11 +39,9 @@ def _walk(folder: Path, files: list[Path], skipped: list[tuple[str, str]]) -> No
             path = Path(root) / name
             if name.startswith(".") or name in COMPANIONS or name.lower().endswith(".txt.json"):
                 continue
-            if path.suffix.lower() not in REPORT_SUFFIXES:
-                kind = path.suffix.lower() or "no extension"
-                skipped.append((str(path), f"unsupported format: {kind} (reports are read from .txt files)"))
-                continue
             problem = _problem(path)
+            if not problem and (kind := detect(path)) not in FORMATS:
+                problem = f"unsupported format: {kind}"
             if problem:
                 skipped.append((str(path), problem))
             else:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import ReportError
 from .cleaning import clean_text
-from .decoding import read_text
+from .formats import read_document
 from .metadata import read_metadata
 from .outline import split_sections
 from .overrides import Overrides
@@ -38,6 +38,7 @@ class Report:
     year: int | None
     region: tuple[str, ...]  # province first
     paragraphs: tuple[Paragraph, ...]
+    reader: str = ""  # the file's format and what read it: "PDF · pdfminer.six 20260107", "… OCR"
 
 
 def report_digest(report: Report) -> str:
@@ -78,5 +79,7 @@ def parse_report(text: str, path: Path, taxonomy: Taxonomy, overrides: Overrides
 
 
 def read_report(path: Path, taxonomy: Taxonomy, overrides: Overrides | None = None) -> Report:
-    """Read, decode, clean and split one report file; raise ReportError when it cannot be indexed."""
-    return parse_report(read_text(path), path, taxonomy, overrides)
+    """Read (in any supported format), clean and split one report file; raise ReportError when it cannot be
+    indexed."""
+    extracted = read_document(path)
+    return replace(parse_report(extracted.text, path, taxonomy, overrides), reader=extracted.described)

@@ -64,6 +64,7 @@ def report_documents(report: Report) -> list[dict]:
                 "digest": digest,
                 "added": added,
                 "same_text": same_text_key(para.text),
+                "reader": report.reader,
             }
         )
     return docs

@@ -33,5 +33,6 @@ def make_schema() -> Schema:
         paragraphs=STORED,  # paragraphs in the report
         digest=STORED,  # digest of the report as indexed, to skip unchanged files
         added=STORED,  # when the report was (re)indexed, UTC ISO 8601: "newest hits" for feeds
+        reader=STORED,  # the report file's format and what read it (PDF · pdfminer.six …, OCR)
         same_text=COLUMN(NumericColumn("Q", default=0)),  # key of the normalised text: copies show once (search)
     )

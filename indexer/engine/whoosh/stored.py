@@ -19,6 +19,7 @@ def report_of(fields: dict) -> ReportInfo:
         paragraphs=int(fields.get("paragraphs", 0)),
         digest=fields.get("digest", ""),
         added=fields.get("added", ""),
+        reader=fields.get("reader", ""),
     )
 
 
