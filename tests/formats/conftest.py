@@ -4,6 +4,7 @@ layer), LibreOffice (a .doc), a GB2312 portal page around the report; OFD is wri
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import zipfile
@@ -16,6 +17,10 @@ from indexer import BUNDLED_CORPUS, load_taxonomy, read_report
 
 SEED = BUNDLED_CORPUS / "000_95bebef6734a544e.txt"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+if os.environ.get("CI"):
+    missing = [tool for tool in ("chromium", "pdftoppm", "tesseract", "soffice") if not shutil.which(tool)]
+    if missing:
+        pytest.fail(f"CI must have {', '.join(missing)} (.ci/run installs them)", pytrace=False)
 PORTAL = """<!DOCTYPE html>
 <html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">
 <title>{title}_清城区人民政府门户网站</title></head>
