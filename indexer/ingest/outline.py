@@ -35,8 +35,14 @@ class Block:
     lead_level: int = 0
 
 
+HEADING_MARK = "\ue000"  # + a digit: a reader's word that this line is a heading of that level (a Word heading style)
+
+
 def heading_level(line: str) -> int:
-    """Return the outline level (1–4) of a line that starts with an outline marker, else 0."""
+    """Return the outline level (1–4) of a line that starts with an outline marker (or a reader's HEADING_MARK),
+    else 0."""
+    if line.startswith(HEADING_MARK) and line[1:2].isdigit():
+        return min(max(int(line[1]), 1), len(_LEVELS))
     for level, pattern in enumerate(_LEVELS, start=1):
         if pattern.match(line):
             return level
@@ -56,6 +62,8 @@ def classify(line: str) -> Block:
     level = heading_level(line)
     if not level:
         return Block(line)
+    if line.startswith(HEADING_MARK):
+        return Block(line[2:].strip(), level=level)
     body = line.rstrip(_SENTENCE_END)
     if len(line) <= _HEADING_MAX and not any(ch in body for ch in "。；！？;!?"):
         return Block(body, level=level)
