@@ -12,6 +12,7 @@ import pytest
 
 from analyzers import fold, jieba_route, load_jieba
 from indexer import BUNDLED_CORPUS, Instance, SearchBackend, SearchRequest, index_files, open_backend
+from tests.chromium import CHROMIUM, FLAGS
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 # the report a saved search sees arrive (2025, 清城区: 社区矫正, 法律援助, 枫桥经验)
@@ -154,3 +155,17 @@ def add_new_report(tmp_path, write_report):
 def new_report() -> str:
     """The text of the report add_new_report indexes by default."""
     return NEW_REPORT
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Debian's, driven by Playwright) for the whole session: the browser tests and the
+    format tests (which print PDFs and save pages with it) share it, as Playwright's sync API runs one at a time."""
+    if not CHROMIUM:
+        pytest.skip("no chromium on this machine: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()

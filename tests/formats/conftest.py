@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from indexer import BUNDLED_CORPUS, load_taxonomy, read_report
+from tests.chromium import CHROMIUM
 
 SEED = BUNDLED_CORPUS / "000_95bebef6734a544e.txt"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if os.environ.get("CI"):
     missing = [tool for tool in ("chromium", "pdftoppm", "tesseract", "soffice") if not shutil.which(tool)]
     if missing:
@@ -57,7 +57,7 @@ def seed_report():
 
 
 @pytest.fixture(scope="session")
-def made(tmp_path_factory, seed_report) -> dict[str, Path]:
+def made(tmp_path_factory, seed_report, request) -> dict[str, Path]:
     """The seed report in every format this machine has the tools for: name → file."""
     folder = tmp_path_factory.mktemp("formats")
     lines = report_lines(seed_report)
@@ -67,7 +67,7 @@ def made(tmp_path_factory, seed_report) -> dict[str, Path]:
     files["html"] = _portal_page(lines, folder / "report.html")
     files["ofd"] = _ofd(lines, folder / "report.ofd")
     if CHROMIUM:
-        files["pdf"], files["mhtml"] = _chromium(lines, files["html"], folder)
+        files["pdf"], files["mhtml"] = _chromium(request.getfixturevalue("browser"), lines, files["html"], folder)
         if shutil.which("pdftoppm"):
             files["scan"] = _scan(files["pdf"], folder / "scan.pdf")
     if shutil.which("soffice"):
@@ -109,29 +109,26 @@ def _portal_page(lines, path: Path) -> Path:
     return path
 
 
-def _chromium(lines, portal: Path, folder: Path) -> tuple[Path, Path]:
-    from playwright.sync_api import sync_playwright
-
+def _chromium(browser, lines, portal: Path, folder: Path) -> tuple[Path, Path]:
     clean = folder / "print.html"
     clean.write_text(f'<!doctype html><meta charset="utf-8"><h1>{escape(lines[0][1])}</h1>{_article(lines)}', "utf-8")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page()
-        page.goto(clean.as_uri())
-        footer = '<div style="font-size:9px;width:100%;text-align:center">- <span class="pageNumber"></span> -</div>'
-        pdf = folder / "report.pdf"
-        page.pdf(
-            path=str(pdf),
-            format="A4",
-            display_header_footer=True,
-            header_template="<div></div>",
-            footer_template=footer,
-            margin={"top": "20mm", "bottom": "20mm"},
-        )
-        page.goto(portal.as_uri())
-        session = page.context.new_cdp_session(page)
-        snapshot = session.send("Page.captureSnapshot", {"format": "mhtml"})["data"]
-        browser.close()
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(clean.as_uri())
+    footer = '<div style="font-size:9px;width:100%;text-align:center">- <span class="pageNumber"></span> -</div>'
+    pdf = folder / "report.pdf"
+    page.pdf(
+        path=str(pdf),
+        format="A4",
+        display_header_footer=True,
+        header_template="<div></div>",
+        footer_template=footer,
+        margin={"top": "20mm", "bottom": "20mm"},
+    )
+    page.goto(portal.as_uri())
+    session = context.new_cdp_session(page)
+    snapshot = session.send("Page.captureSnapshot", {"format": "mhtml"})["data"]
+    context.close()
     mhtml = folder / "report.mhtml"
     mhtml.write_text(snapshot, encoding="utf-8", newline="")
     return pdf, mhtml
