@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 
 from analyzers import nearly_the_same, shingles
-from analyzers.sameness import NEARLY_THE_SAME
+from analyzers.sameness import NEARLY_THE_SAME, normalised
 
 from .tiers import Ranking
 
@@ -26,19 +26,28 @@ class Distinct:
         self.shown: list[tuple[float, int]] = []
         self.also: dict[int, list[int]] = {}
         self._first: dict[int, int] = {}  # text key → the hit shown for it
-        self._shingles: dict[int, frozenset[str]] = {}  # shown hits of the head → their shingles
+        self._sizes: dict[int, tuple[int, float]] = {}  # shown hits of the head → normalised length, score
+        self._shingles: dict[int, frozenset[str]] = {}  # … and their shingles, made when first compared
         self._walked = 0
         self.near: list[int] = []  # hits folded for being nearly (not exactly) the same as one shown
 
-    def _near_match(self, docnum: int) -> int | None:
-        """The shown head hit whose text is nearly the same as this one's, if any."""
-        mine = shingles(self.text(docnum))
-        for shown, theirs in self._shingles.items():  # sets of very different sizes cannot be nearly the same
-            if NEARLY_THE_SAME * len(theirs) <= len(mine) <= len(theirs) / NEARLY_THE_SAME:
-                if nearly_the_same(mine, theirs):
+    def _near_match(self, docnum: int, score: float) -> int | None:
+        """The shown head hit whose text is nearly the same as this one's, if any. Only hits of a similar length
+        and a similar score are compared: a near-copy scores almost as its original does."""
+        size = len(normalised(self.text(docnum)))
+        for shown, (theirs, their_score) in self._sizes.items():
+            similar = abs(score - their_score) <= (1 - NEARLY_THE_SAME) * max(abs(score), abs(their_score))
+            if similar and NEARLY_THE_SAME * theirs <= size <= theirs / NEARLY_THE_SAME:
+                if nearly_the_same(self._shingles_of(docnum), self._shingles_of(shown)):
                     return shown
-        self._shingles[docnum] = mine
+        self._sizes[docnum] = (size, score)
         return None
+
+    def _shingles_of(self, docnum: int) -> frozenset[str]:
+        found = self._shingles.get(docnum)
+        if found is None:
+            found = self._shingles[docnum] = shingles(self.text(docnum))
+        return found
 
     def _walk(self, until: int) -> None:
         """Walk the ranking until `until` distinct hits are known and the whole head is compared (or it ends)."""
@@ -53,7 +62,7 @@ class Distinct:
                 key = int(self.keys[docnum])
                 first = self._first.get(key)
                 if first is None and position < self.near_depth:
-                    first = self._near_match(docnum)
+                    first = self._near_match(docnum, score)
                     if first is not None:
                         self.near.append(docnum)
                 if first is None:
