@@ -59,11 +59,18 @@ def unradical(text: str) -> str:
 
 
 def without_furniture(pages: list[str]) -> list[str]:
-    """Every page's lines less page numbers and the header or footer lines most pages repeat."""
+    """Every page's lines less page numbers and the header or footer lines most pages repeat (a line counts as
+    furniture only where it stands: among the first or last two lines of a page)."""
     split = [[line.strip() for line in page.splitlines() if line.strip()] for page in pages]
     edges = Counter(line for lines in split for line in {*lines[:2], *lines[-2:]})
     repeated = {line for line, n in edges.items() if len(split) >= 3 and n >= 0.6 * len(split)}
-    return [line for lines in split for line in lines if line not in repeated and not _PAGE_NUMBER.match(line)]
+    kept = []
+    for lines in split:
+        for number, line in enumerate(lines):
+            at_edge = number < 2 or number >= len(lines) - 2
+            if not (_PAGE_NUMBER.match(line) or (at_edge and line in repeated)):
+                kept.append(line)
+    return kept
 
 
 def read_pdf(path: Path) -> Extracted:
