@@ -13,6 +13,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from ...errors import ReportError
+from ..outline import HEADING_MARK, heading_level
 from .document import Extracted
 
 MAX_PAGE_BYTES = 20 * 2**20  # a page this large is no report page (trafilatura's tree would take GBs)
@@ -63,6 +64,8 @@ def _block_lines(container) -> list[str]:
         else:
             text = " ".join(element.text_content().split())
         if text and not _CHROME.match(text):
+            if tag in ("h2", "h3", "h4", "h5") and not heading_level(text):  # an unnumbered heading stays one
+                text = f"{HEADING_MARK}{int(tag[1]) - 1}{text}"
             lines.append(text)
     return lines
 
