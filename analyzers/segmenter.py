@@ -6,7 +6,7 @@ import logging
 import re
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -134,6 +134,13 @@ def _run_edges(run: str) -> tuple[int, ...]:
     return _run_analysis(run)[1]
 
 
+def on_word_edges(start: int, length: int, edges: Collection[int]) -> bool:
+    """Whether a match of `length` tokens at `start` is a hit: inside one word (no edge strictly within it) or from a
+    word edge to a word edge; a match that begins or ends inside a word and crosses an edge is not."""
+    inside = any(start + i in edges for i in range(1, length))
+    return not inside or (start in edges and start + length in edges)
+
+
 def straddled_words(text: str, needle: str) -> list[str]:
     """For each occurrence of `needle` in `text` that begins or ends inside a jieba word and crosses a word edge:
     the words it runs through, joined (调解 in 协调解决 → 协调解决). Only runs of CJK characters can straddle."""
@@ -154,8 +161,7 @@ def straddled_words(text: str, needle: str) -> list[str]:
             offset += len(word)
         while start >= 0:
             end = start + len(wanted)
-            inside = any(start + i in edges for i in range(1, len(wanted)))
-            if inside and not (start in edges and end in edges):
+            if not on_word_edges(start, len(wanted), edges):
                 low = max(a for a, _ in words if a <= start)
                 high = min(b for _, b in words if b >= end)
                 found.append(piece[low:high])

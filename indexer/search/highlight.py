@@ -9,7 +9,7 @@ from bisect import bisect_left
 from collections import OrderedDict
 from html import escape
 
-from analyzers import char_tokens, index_terms
+from analyzers import char_tokens, index_terms, on_word_edges
 
 SNIPPET_CHARS = 160
 
@@ -80,15 +80,10 @@ def match_spans(text: str, needles: list[str], edges: frozenset[int] | None = No
         while at >= 0:
             first = bisect_left(starts, at + 1)
             last = first + wanted.count(_GAP) - 2
-            if edges is None or _on_edges(first, last + 1 - first, edges):
+            if edges is None or on_word_edges(first, last + 1 - first, edges):
                 spans.append((token_starts[first], token_ends[last]))
             at = compact.find(wanted, at + 1)
     return _merge(spans)
-
-
-def _on_edges(start: int, length: int, edges: set[int]) -> bool:
-    inside = any(start + i in edges for i in range(1, length))
-    return not inside or (start in edges and start + length in edges)
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

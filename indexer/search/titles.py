@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from analyzers import index_terms
+from analyzers import index_terms, on_word_edges
 
 from .facets import Docs
 
@@ -18,8 +18,7 @@ def _edge_hits(chars: list[str], edges: set[int], tokens: list[str], across_word
     for start in range(len(chars) - length + 1):
         if chars[start : start + length] != tokens:
             continue
-        inside = any(start + i in edges for i in range(1, length))
-        if across_words or not inside or (start in edges and start + length in edges):
+        if across_words or on_word_edges(start, length, edges):
             return True
     return False
 

@@ -6,16 +6,9 @@ from __future__ import annotations
 import numpy as np
 from whoosh.query import Phrase, Term
 
-from analyzers import EDGE
+from analyzers import EDGE, on_word_edges
 
 from .charindex import FIELD as CHARS
-
-
-def on_word_edges(start: int, length: int, edges: set[int]) -> bool:
-    """Whether a match of `length` tokens at `start` is a hit: inside one word (no edge strictly within it) or
-    from a word edge to a word edge; a match that begins or ends inside a word and crosses an edge is not."""
-    inside = any(start + i in edges for i in range(1, length))
-    return not inside or (start in edges and start + length in edges)
 
 
 def phrase_docs(searcher, tokens: list[str], across_words: bool = False) -> np.ndarray:
