@@ -6,6 +6,7 @@ import logging
 import re
 import threading
 import warnings
+from array import array
 from collections.abc import Collection, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -27,7 +28,7 @@ DOMAIN_DICTIONARY = Path(__file__).with_name("dictionary.txt")
 _ALNUM = r"[a-z0-9]+(?:\.[a-z0-9]+)*"
 _CJK = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+"
 _RUNS = re.compile(rf"{_ALNUM}|{_CJK}|%|[^\W_]")
-_CHARS = re.compile(rf"{_ALNUM}|%|[^\W_]")
+_CHAR_RUNS = re.compile(rf"{_CJK}|{_ALNUM}|%|[^\W_]")  # one match: a character token, or a Chinese run of them
 _IS_CJK = re.compile(_CJK)
 # Punctuation between two tokens leaves a token of its own among the characters, so neither a phrase nor a word
 # matches across it (复议、行政 is not 复议行政); a query's own punctuation makes the same token, so 复议、行政 still
@@ -197,18 +198,37 @@ def index_terms(text: str) -> tuple[list[str], list[str], list[int]]:
     return terms, chars, edges
 
 
+def char_spans(text: str) -> tuple[list[str], array, array]:
+    """The tokens of char_tokens as three parallel sequences (texts, starts, ends), made a run of Chinese
+    characters at a time: what highlighting needs, without a Token per character."""
+    folded = fold(text)
+    texts: list[str] = []
+    starts, ends = array("i"), array("i")
+    end = -1
+    for match in _CHAR_RUNS.finditer(folded):
+        start, stop = match.span()
+        if end >= 0 and _BREAKING.search(folded, end, start):
+            texts.append(BREAK)
+            starts.append(end)
+            ends.append(start)
+        end = stop
+        run = match.group()
+        if stop - start > 1 and _IS_CJK.match(run):  # the alternation tries a Chinese run first
+            texts.extend(run)
+            starts.extend(range(start, stop))
+            ends.extend(range(start + 1, stop + 1))
+        else:
+            texts.append(run)
+            starts.append(start)
+            ends.append(stop)
+    return texts, starts, ends
+
+
 def char_tokens(text: str) -> list[Token]:
     """Return single CJK characters and whole Latin/number runs at ordinal positions (exact substrings), with a
     BREAK token where punctuation stands between two of them (never first or last)."""
-    folded = fold(text)
-    tokens: list[Token] = []
-    end = 0
-    for match in _CHARS.finditer(folded):
-        if tokens and _BREAKING.search(folded, end, match.start()):
-            tokens.append(Token(BREAK, len(tokens), end, match.start()))
-        end = match.end()
-        tokens.append(Token(match.group(), len(tokens), match.start(), end))
-    return tokens
+    texts, starts, ends = char_spans(text)
+    return [Token(t, i, s, e) for i, (t, s, e) in enumerate(zip(texts, starts, ends, strict=True))]
 
 
 def words(text: str) -> list[str]:

@@ -103,3 +103,65 @@ def test_an_index_written_as_many_segments_finds_what_one_written_as_two_finds(
         assert outcome(small, query)[:2] == outcome(reference, query)[:2], query  # totals, partials
         assert sorted(outcome(small, query)[2]) == sorted(outcome(reference, query)[2]), query  # same hits
         assert outcome(small, query)[3:] == outcome(reference, query)[3:], query  # facets, years
+
+
+@pytest.fixture
+def old_sidecar_home(seed_copy):
+    """The seed index with its sidecars as version 1 wrote them: characters only, EDGE among them, no pairs."""
+    import json
+
+    import numpy as np
+    from whoosh import index as whoosh_index
+
+    from indexer.engine.whoosh.reading import leaves_of
+
+    folder = (seed_copy / "index").resolve()
+    with whoosh_index.open_dir(folder).reader() as reader:
+        for leaf, _ in leaves_of(reader):
+            per_term, offset, parts = {}, 0, []
+            for term in leaf.lexicon("chars"):
+                matcher = leaf.postings("chars", term)
+                keys = []
+                while matcher.is_active():
+                    keys += [(matcher.id() << 24) | p for p in matcher.value_as("positions")]
+                    matcher.next()
+                per_term[term.decode("utf-8")] = [offset, offset + len(keys)]
+                offset += len(keys)
+                parts.append(np.array(sorted(keys), dtype=np.int64))
+            base = folder / f"{leaf.segment().segment_id()}.gsc"
+            for path in folder.glob(f"{base.name}.*"):
+                path.unlink()
+            np.save(f"{base}.keys.npy", np.concatenate(parts))
+            (folder / f"{base.name}.terms.json").write_text(json.dumps(per_term), encoding="utf-8")
+    return seed_copy
+
+
+def test_an_index_with_sidecars_of_the_last_version_is_upgraded_in_place_and_finds_the_same(
+    old_sidecar_home, seed_home, backend_of
+):
+    old, reference = backend_of(old_sidecar_home), backend_of(seed_home)
+    for query in QUERIES:
+        assert outcome(old, query) == outcome(reference, query), query
+    folder = (old_sidecar_home / "index").resolve()
+    assert list(folder.glob("*.gsc.pair_keys.npy")), "the pairs were written beside the characters"
+
+
+def test_character_pairs_find_what_whoosh_phrases_find_for_strings_cut_anywhere(seed_home, backend_of):
+    import random
+    import re
+
+    fast, plain = backend_of(seed_home), backend_of(seed_home, accelerated=False)
+    texts = [p.text for r in fast.reports() for p in fast.report_paragraphs(r.id)]
+    rng, checked = random.Random(6), 0
+    runs = [run for text in texts for run in re.findall(r"[\u4e00-\u9fff]{7,}", text)]
+    for _ in range(60):  # 2 to 7 characters cut from a run: inside words, across word edges, odd and even
+        run = rng.choice(runs)
+        length = rng.randint(2, 7)
+        start = rng.randint(0, len(run) - length)
+        needle = f'"{run[start : start + length]}"'
+        for across_words in (False, True):
+            request = SearchRequest(needle, page_size=1, across_words=across_words, collapse=False)
+            found = fast.search(request).total
+            assert found == plain.search(request).total, (needle, across_words)
+            checked += bool(found)
+    assert checked >= 60  # each string is found at least where it was cut from (across words)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import pickle
+import re
 import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.query import Phrase
 
-from analyzers import BREAK, CharAnalyzer, WordAnalyzer, char_tokens, fold, word_tokens, words
+from analyzers import BREAK, CharAnalyzer, WordAnalyzer, char_spans, char_tokens, fold, word_tokens, words
 from indexer import BUNDLED_CORPUS, SearchRequest, load_taxonomy, read_report
 from indexer.search.highlight import match_spans
 
@@ -181,3 +184,33 @@ def test_runs_jieba_does_not_treat_as_chinese_are_left_to_jieba(jieba_disagreeme
     # 㐀 (CJK extension A) is outside jieba's 一-鿕: jieba splits the run there, and so do we
     assert jieba_disagreements(["法治政府㐀建设", "鿯鿰人民调解", "法律援助"]) == []
     assert "法治政府" in words("法治政府㐀建设")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="调解人民政府發展乾隆ＰＭ２．５pm2.5%、，。 　\t-_abc09한（）ー", max_size=40))
+def test_character_spans_are_the_character_tokens(text):
+    texts, starts, ends = char_spans(text)
+    tokens = char_tokens(text)
+    assert (texts, list(starts), list(ends)) == (
+        [t.text for t in tokens],
+        [t.start for t in tokens],
+        [t.end for t in tokens],
+    )
+    # the reference: every character token one regex match at a time, a BREAK where punctuation stands between
+    folded, reference, end = fold(text), [], None
+    for match in re.finditer(r"[a-z0-9]+(?:\.[a-z0-9]+)*|%|[^\W_]", folded):
+        if end is not None and re.search(r"[^\w\s]|_", folded[end : match.start()]):
+            reference.append(BREAK)
+        reference.append(match.group())
+        end = match.end()
+    assert texts == reference
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet="调解人民政府發展乾隆ＰＭ２．５pm2.5%、，。 　\t-_abc09한（）ー", max_size=40),
+    st.lists(st.text(alphabet="调解人民發展乾隆", min_size=1, max_size=3), min_size=1, max_size=3),
+)
+def test_words_of_chinese_characters_are_found_as_the_exact_character_rule_finds_them(text, needles):
+    every_edge = frozenset(range(100))  # every match is on word edges: the token-by-token path, unfiltered
+    assert match_spans(text, needles) == match_spans(text, needles, every_edge)

@@ -107,6 +107,10 @@ def test_lean_segment_comes_with_the_character_sidecar_whoosh_s_postings_give(do
     for char, (start, end) in built.terms.items():
         mine = written.terms[char]
         assert list(written.keys[mine[0] : mine[1]]) == list(built.keys[start:end]), char
+    assert list(written.terms) == list(built.terms)  # the same ids, so the same pair codes
+    for name in ("codes", "bounds", "keys"):
+        assert getattr(written.pairs, name).tolist() == getattr(built.pairs, name).tolist(), name
+    assert len(written.pairs.codes) > 1_000
 
 
 def test_index_terms_are_the_analyzer_s_terms():

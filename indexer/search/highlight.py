@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from array import array
 from bisect import bisect_left
 from collections import OrderedDict
 from html import escape
+from itertools import accumulate
 
-from analyzers import char_tokens, index_terms, on_word_edges
+from analyzers import char_spans, fold, index_terms, on_word_edges
 
 SNIPPET_CHARS = 160
 
 
 _GAP = "\x00"
+# Words of Chinese characters only: each character is a token of its own, so the exact-character rule is a plain
+# substring search of the folded text with its spaces taken out (the rule skips spaces; punctuation is never in
+# such a word, and a find can never run across it).
+_SPACE = re.compile(r"\s")
+_NOT_SPACE = re.compile(r"\S")
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 Compact = tuple[str, array, array, array]  # see _compacted
 
 
@@ -46,13 +54,10 @@ def _compact(text: str) -> Compact:
 def _compacted(text: str) -> Compact:
     """The exact characters of `text` joined by NULs; where each token starts in that string; each token's start
     and end in `text` (compact arrays: a cache of them stays small)."""
-    tokens = char_tokens(text)
-    compact = _GAP + _GAP.join(t.text for t in tokens) + _GAP
-    starts, cursor = array("i"), 1
-    for token in tokens:
-        starts.append(cursor)
-        cursor += len(token.text) + 1
-    return compact, starts, array("i", (t.start for t in tokens)), array("i", (t.end for t in tokens))
+    texts, token_starts, token_ends = char_spans(text)
+    starts = array("i", accumulate((len(t) + 1 for t in texts), initial=1))
+    starts.pop()
+    return _GAP + _GAP.join(texts) + _GAP, starts, token_starts, token_ends
 
 
 def hit_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
@@ -70,6 +75,10 @@ def _edges(text: str) -> frozenset[int]:
 def match_spans(text: str, needles: list[str], edges: frozenset[int] | None = None) -> list[tuple[int, int]]:
     """Character spans of `text` where a needle occurs, by the same exact-character rule as search; with the
     text's word `edges` (token positions), only occurrences inside one word or from edge to edge."""
+    if edges is None:
+        folded = [fold(n) for n in needles]
+        if all(_CJK_RUN.fullmatch(n) for n in folded):  # each character a token: a plain find, spaces aside
+            return _merge(_plain_spans(fold(text), folded))
     compact, starts, token_starts, token_ends = _compact(text)
     spans = []
     for needle in needles:
@@ -84,6 +93,29 @@ def match_spans(text: str, needles: list[str], edges: frozenset[int] | None = No
                 spans.append((token_starts[first], token_ends[last]))
             at = compact.find(wanted, at + 1)
     return _merge(spans)
+
+
+def _plain_spans(folded: str, needles: list[str]) -> list[tuple[int, int]]:
+    """The spans of words of Chinese characters in a folded text: found with its spaces taken out (the rule
+    skips them), mapped back to the text."""
+    if not _SPACE.search(folded):
+        return _found(folded, needles)
+    spans = _found(_SPACE.sub("", folded), needles)
+    if not spans:
+        return spans
+    kept = [m.start() for m in _NOT_SPACE.finditer(folded)]
+    return [(kept[start], kept[end - 1] + 1) for start, end in spans]
+
+
+def _found(text: str, needles: list[str]) -> list[tuple[int, int]]:
+    """Every occurrence of each needle in `text`, as spans."""
+    spans = []
+    for needle in needles:
+        at = text.find(needle)
+        while at >= 0:
+            spans.append((at, at + len(needle)))
+            at = text.find(needle, at + 1)
+    return spans
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -92,9 +92,10 @@ def _rank(sel: Selection, final: Docs, partial: Docs, sort: str, deadline: float
 def _rerank(sel: Selection, score: float, docnum: int) -> tuple[int, float, bool]:
     """(words found as typed, BM25F adjusted on the text): an expansion never outranks the word itself."""
     para = sel.paragraph(docnum)
-    around = " ".join([para.report.title, *para.section, para.text])
+    around = [para.report.title, *para.section, para.text]
     nodes = sel.plan.soft or [sel.plan.tree]
-    literal = sum(1 for node in nodes if match_spans(around, [t.text for t in q.positive_texts(node)]))
+    typed = [[t.text for t in q.positive_texts(node)] for node in nodes]
+    literal = sum(1 for words in typed if any(match_spans(part, words) for part in around))
     spans = [match_spans(para.text, sel.plan.needles(node)) for node in nodes]
     return literal, rerank(score, para.text, spans), is_glossary(para.text, para.section)
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from analyzers import EDGE
 
+from .pairs import ARRAYS, SIDECAR_VERSION, Pairs, distinct_sorted
 from .reading import leaves_of
 
 POSITION_BITS = 24  # positions within one paragraph (headings and text, word edges among them) stay below 16 M
@@ -36,39 +37,66 @@ def _pack(per_term: dict[str, np.ndarray]) -> tuple[dict[str, tuple[int, int]], 
     return terms, np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
-def _paths(folder: Path, segment_id: str) -> tuple[Path, Path]:
+def _paths(folder: Path, segment_id: str) -> dict[str, Path]:
     base = folder / f"{segment_id}.gsc"
-    return Path(f"{base}.keys.npy"), Path(f"{base}.terms.json")
+    return {name: Path(f"{base}.{name}.npy") for name in ARRAYS} | {"terms": Path(f"{base}.terms.json")}
 
 
 def save_sidecar(folder: Path, segment_id: str, terms: dict[str, tuple[int, int]], keys: np.ndarray) -> None:
-    """Write a segment's sidecar: each character's (start, end) in `keys` (atomically: temporary names, renames)."""
-    keys_path, terms_path = _paths(folder, segment_id)
-    for path, write in (
-        (keys_path, lambda f: np.save(f, keys)),
-        (terms_path, lambda f: f.write(json.dumps(terms, ensure_ascii=False).encode("utf-8"))),
-    ):
-        temporary = folder / f".{path.name}.{os.getpid()}"  # a leading dot: whoosh's clean-up leaves it alone
+    """Write a segment's sidecar from its `chars` postings (each term's sorted keys, EDGE among them): the
+    characters' keys and the pairs' (see pairs.py), atomically: temporary names, renames, the terms file last."""
+    sidecar = SegmentChars.of(terms, keys)
+    paths = _paths(folder, segment_id)
+    pairs = sidecar.pairs
+    arrays = {"keys": sidecar.keys, "codes": pairs.codes, "bounds": pairs.bounds, "pair_keys": pairs.keys}
+    listing = {"version": SIDECAR_VERSION, "terms": list(sidecar.terms), "bounds": list(sidecar.terms.values())}
+    for name in [*ARRAYS, "terms"]:
+        temporary = folder / f".{paths[name].name}.{os.getpid()}"  # a leading dot: whoosh's clean-up leaves it
         with temporary.open("wb") as fh:
-            write(fh)
-        os.replace(temporary, path)  # the terms file last: its presence means the sidecar is whole
+            if name == "terms":
+                fh.write(json.dumps(listing, ensure_ascii=False).encode("utf-8"))
+            else:
+                np.save(fh, arrays[name])
+        os.replace(temporary, paths[name])  # the terms file last: its presence means the sidecar is whole
 
 
 class SegmentChars:
-    """One segment's character occurrences, memory-mapped."""
+    """One segment's character occurrences and character pairs, memory-mapped."""
 
-    def __init__(self, terms: dict[str, tuple[int, int]], keys: np.ndarray) -> None:
-        self.terms = terms
+    def __init__(self, terms: dict[str, tuple[int, int]], keys: np.ndarray, pairs: Pairs) -> None:
+        self.terms = terms  # character → (start, end) of its keys; its place in this order is its id in pairs
         self.keys = keys
+        self.pairs = pairs
+        self.ids = {term: i for i, term in enumerate(terms)}
+
+    @classmethod
+    def of(cls, terms: dict[str, tuple[int, int]], keys: np.ndarray) -> SegmentChars:
+        """The sidecar of `chars` postings given as each term's sorted keys (EDGE among them)."""
+        edge = terms.get(EDGE)
+        edges = np.asarray(keys[edge[0] : edge[1]]) if edge else np.zeros(0, dtype=np.int64)
+        kept = {t: span for t, span in terms.items() if t != EDGE}
+        chars, offset, parts = {}, 0, []
+        for term, (start, end) in kept.items():
+            chars[term] = (offset, offset + end - start)
+            offset += end - start
+            parts.append(np.asarray(keys[start:end]))
+        unigram = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        return cls(chars, unigram, Pairs.of(chars, unigram, edges))
 
     @classmethod
     def load(cls, folder: Path, segment_id: str) -> SegmentChars | None:
-        """The sidecar of a segment, or None when it has none yet."""
-        keys_path, terms_path = _paths(folder, segment_id)
-        if not terms_path.is_file():
+        """The sidecar of a segment, or None when it has none yet (an older sidecar is upgraded in place)."""
+        paths = _paths(folder, segment_id)
+        if not paths["terms"].is_file():
             return None
-        terms = {k: tuple(v) for k, v in json.loads(terms_path.read_text(encoding="utf-8")).items()}
-        return cls(terms, np.load(keys_path, mmap_mode="r"))
+        listing = json.loads(paths["terms"].read_text(encoding="utf-8"))
+        if not isinstance(listing, dict) or listing.get("version") != SIDECAR_VERSION:  # characters only, EDGE kept
+            terms = {k: tuple(v) for k, v in listing.items()}
+            save_sidecar(folder, segment_id, terms, np.load(paths["keys"], mmap_mode="r"))
+            return cls.load(folder, segment_id)
+        terms = {t: tuple(b) for t, b in zip(listing["terms"], listing["bounds"], strict=True)}
+        arrays = {name: np.load(paths[name], mmap_mode="r") for name in ARRAYS}
+        return cls(terms, arrays["keys"], Pairs(arrays["codes"], arrays["bounds"], arrays["pair_keys"], len(terms)))
 
     @classmethod
     def build(cls, reader, folder: Path, segment_id: str) -> SegmentChars:
@@ -86,42 +114,18 @@ class SegmentChars:
         try:
             save_sidecar(folder, segment_id, terms, keys)
         except OSError:
-            pass  # a read-only index: keep it in memory for this process
-        return cls(terms, keys)
-
-    def on_word_edges(self, starts: np.ndarray, length: int) -> np.ndarray:
-        """Per match of `length` tokens (its start key): whether it lies inside one word or runs from a word
-        edge to a word edge (as phrases.on_word_edges, for whole arrays)."""
-        span = self.terms.get(EDGE)
-        edges = np.asarray(self.keys[span[0] : span[1]]) if span else np.zeros(0, dtype=np.int64)
-        inside = np.searchsorted(edges, starts + length) - np.searchsorted(edges, starts + 1)
-        return (inside == 0) | (_is_in(starts, edges) & _is_in(starts + length, edges))
+            return cls.of(terms, keys)  # a read-only index: keep it in memory for this process
+        return cls.load(folder, segment_id)
 
     def docs(self, tokens: list[str], across_words: bool) -> np.ndarray:
         """Sorted local document numbers where the tokens occur in a row (see CharIndex.docs)."""
-        keys = self.occurrences(tokens)
-        if len(tokens) > 1 and not across_words and len(keys):
-            keys = keys[self.on_word_edges(keys, len(tokens))]
-        return np.unique(keys >> POSITION_BITS)
-
-    def occurrences(self, tokens: list[str]) -> np.ndarray:
-        """Keys (document << 24 | position) where the tokens occur one after another."""
-        found = None
-        for i, token in enumerate(tokens):
-            span = self.terms.get(token)
-            if span is None:
-                return np.zeros(0, dtype=np.int64)
-            keys = self.keys[span[0] : span[1]]
-            found = np.asarray(keys) if found is None else np.intersect1d(found, keys - i, assume_unique=True)
-            if not len(found):
-                break
-        return found if found is not None else np.zeros(0, dtype=np.int64)
-
-
-def _is_in(keys: np.ndarray, sorted_keys: np.ndarray) -> np.ndarray:
-    """Per key: whether it is in `sorted_keys`."""
-    at = np.minimum(np.searchsorted(sorted_keys, keys), max(len(sorted_keys) - 1, 0))
-    return sorted_keys[at] == keys if len(sorted_keys) else np.zeros(len(keys), dtype=bool)
+        if len(tokens) == 1:
+            span = self.terms.get(tokens[0])
+            keys = np.asarray(self.keys[span[0] : span[1]]) if span else np.zeros(0, dtype=np.int64)
+        else:
+            ids = [self.ids.get(t) for t in tokens]
+            keys = self.pairs.phrase(ids, across_words) if None not in ids else np.zeros(0, dtype=np.int64)
+        return distinct_sorted(keys >> POSITION_BITS)
 
 
 class CharIndex:

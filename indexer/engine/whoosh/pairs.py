@@ -1,0 +1,117 @@
+"""Character pairs: a positional index of every two adjacent character tokens, with the word edges around them.
+
+Matching a word of k characters over single characters intersects k occurrence lists, the commonest characters'
+millions long; over pairs a two-character word is one lookup and a longer one intersects ⌈(k − 1) / 2⌉ lists of
+pairs, far shorter. Each pair occurrence is one int64 key, `(doc << 24 | position) << 3 | flags`, where the three
+flags say whether a word edge (analyzers.EDGE) stands before the first character, between the two, and after the
+second: what the word-edge rule (analyzers.on_word_edges) needs, read from the keys already in hand.
+
+A pair is coded `first id × characters + second id`, ids being the characters' places in the sidecar's term list;
+`codes` are sorted, `bounds[i]` is where code i's keys start in `keys`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+SIDECAR_VERSION = 2  # 1 (no version written): characters only, EDGE among them
+ARRAYS = ("keys", "codes", "bounds", "pair_keys")  # the sidecar's arrays, one .npy file each
+FLAG_BITS = 3
+BEFORE, BETWEEN, AFTER = 4, 2, 1  # edge before the first character, between the two, after the second
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """The distinct values of a sorted array (no sort: neighbours compared)."""
+    if len(values) < 2:
+        return np.asarray(values)
+    keep = np.empty(len(values), dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
+
+
+def _is_in(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
+    """Per value: whether it is in `sorted_values`."""
+    if not len(sorted_values):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_values, values), len(sorted_values) - 1)
+    return sorted_values[at] == values
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """One segment's character pairs."""
+
+    codes: np.ndarray  # sorted pair codes
+    bounds: np.ndarray  # len(codes) + 1 offsets into keys
+    keys: np.ndarray  # per pair, its occurrences' keys, sorted
+    size: int  # how many characters the ids count
+
+    @classmethod
+    def of(cls, terms: dict[str, tuple[int, int]], keys: np.ndarray, edges: np.ndarray) -> Pairs:
+        """The pairs of a segment's characters (each term's sorted `doc << 24 | position` keys in `keys` at its
+        (start, end), ids in `terms` order) and its sorted word-edge keys."""
+        size = len(terms)
+        if not len(keys):
+            return cls(_EMPTY, np.zeros(1, dtype=np.int64), _EMPTY, size)
+        ids = np.repeat(np.arange(size, dtype=np.int64), [end - start for start, end in terms.values()])
+        order = np.argsort(keys, kind="stable")
+        at, who = np.asarray(keys)[order], ids[order]
+        first = np.flatnonzero(at[1:] == at[:-1] + 1)  # a pair where the next token is the next position
+        start = at[first]
+        flags = (
+            _is_in(start, edges).astype(np.int64) * BEFORE
+            + _is_in(start + 1, edges) * BETWEEN
+            + _is_in(start + 2, edges) * AFTER
+        )
+        code = who[first] * size + who[first + 1]
+        by_code = np.argsort(code, kind="stable")  # stable: each pair's keys stay sorted
+        code, pair_keys = code[by_code], ((start << FLAG_BITS) | flags)[by_code]
+        edges_at = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+        return cls(code[edges_at], np.r_[edges_at, len(code)].astype(np.int64), pair_keys, size)
+
+    def occurrences(self, first: int, second: int) -> np.ndarray:
+        """The keys of one pair of character ids."""
+        code = first * self.size + second
+        at = int(np.searchsorted(self.codes, code))
+        if at == len(self.codes) or self.codes[at] != code:
+            return _EMPTY
+        return np.asarray(self.keys[self.bounds[at] : self.bounds[at + 1]])
+
+    def phrase(self, ids: list[int], across_words: bool) -> np.ndarray:
+        """Sorted `doc << 24 | position` starts where the characters `ids` (two or more) occur in a row, inside
+        one word or from a word edge to a word edge (`across_words`: anywhere)."""
+        length = len(ids)
+        offsets = list(range(0, length - 1, 2))
+        if offsets[-1] != length - 2:
+            offsets.append(length - 2)  # an odd length: the last pair overlaps the one before
+        lists = sorted(((self.occurrences(ids[o], ids[o + 1]), o) for o in offsets), key=lambda p: len(p[0]))
+        driver, o = lists[0]
+        starts = (driver >> FLAG_BITS) - o
+        flags = {o: driver & 7}
+        for keys, o in lists[1:]:
+            if not len(starts):
+                break
+            at = np.minimum(np.searchsorted(keys, (starts + o) << FLAG_BITS), len(keys) - 1)
+            found = (keys[at] >> FLAG_BITS) == starts + o if len(keys) else np.zeros(len(starts), dtype=bool)
+            starts, at = starts[found], at[found]
+            flags = {k: v[found] for k, v in flags.items()} | {o: keys[at] & 7}
+        if across_words or not len(starts):
+            return starts
+        return starts[_on_word_edges(flags, length)]
+
+
+def _on_word_edges(flags: dict[int, np.ndarray], length: int) -> np.ndarray:
+    """Per match: no word edge inside it, or edges at both its ends (the rule of analyzers.on_word_edges), from
+    the flags of the pairs at each offset."""
+    edge: dict[int, np.ndarray] = {}  # position in the match (0 … length) → whether a word edge stands there
+    for o, f in flags.items():
+        for position, bit in ((o, BEFORE), (o + 1, BETWEEN), (o + 2, AFTER)):
+            edge.setdefault(position, (f & bit) != 0)
+    inside = np.zeros(len(edge[0]), dtype=bool)
+    for position in range(1, length):
+        inside |= edge[position]
+    return ~inside | (edge[0] & edge[length])
