@@ -72,6 +72,8 @@ class StoredParagraph:
     text: str
     section: tuple[str, ...]  # headings above it, outermost first
     topics: tuple[str, ...]
+    # the text's word edges (analyzers.index_terms) when the engine stored them; None: the search layer finds them
+    edges: tuple[int, ...] | None = field(default=None, compare=False, repr=False)
 
     @property
     def id(self) -> str:

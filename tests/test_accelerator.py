@@ -165,3 +165,26 @@ def test_character_pairs_find_what_whoosh_phrases_find_for_strings_cut_anywhere(
             assert found == plain.search(request).total, (needle, across_words)
             checked += bool(found)
     assert checked >= 60  # each string is found at least where it was cut from (across words)
+
+
+@pytest.mark.parametrize("rebuilt", [False, True])
+@pytest.mark.parametrize("home_fixture", ["seed_copy", "changed_home"])
+def test_the_paragraph_store_gives_what_whoosh_s_stored_fields_give(home_fixture, rebuilt, request, backend_of):
+    from analyzers import index_terms
+
+    home = request.getfixturevalue(home_fixture)
+    if rebuilt:  # as for a segment whoosh merged: the store is built from whoosh's stored fields, without edges
+        for path in (home / "index").resolve().glob("*.gst.*"):
+            path.unlink()
+    fast, plain = backend_of(home), backend_of(home, accelerated=False)
+    with fast.engine.reading() as view, plain.engine.reading() as reference:
+        assert view._texts is not None
+        live = [d for d in range(view.size) if view.live[d]]
+        for docnum in live:
+            mine, theirs = view.paragraph(docnum), reference.paragraph(docnum)
+            assert mine == theirs and mine.report == theirs.report
+            if rebuilt:
+                assert mine.edges is None
+            else:  # written by the lean writer
+                assert mine.edges is not None and list(mine.edges) == index_terms(mine.text)[2]
+        assert all(view._texts.fields(d)["report_id"] for d in live)

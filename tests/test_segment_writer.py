@@ -12,6 +12,7 @@ from analyzers import PreAnalysed, char_tokens, index_terms, word_tokens
 from indexer import BUNDLED_CORPUS, Instance, read_report
 from indexer.engine.whoosh import blocks, w3
 from indexer.engine.whoosh.charindex import SegmentChars
+from indexer.engine.whoosh.wordpostings import RANKED, SegmentPostings
 from indexer.engine.whoosh.documents import report_documents
 from indexer.engine.whoosh.reading import decode_postings
 from indexer.engine.whoosh.schema import make_schema
@@ -111,6 +112,24 @@ def test_lean_segment_comes_with_the_character_sidecar_whoosh_s_postings_give(do
     for name in ("codes", "bounds", "keys"):
         assert getattr(written.pairs, name).tolist() == getattr(built.pairs, name).tolist(), name
     assert len(written.pairs.codes) > 1_000
+
+
+def test_lean_segment_comes_with_the_ranked_postings_whoosh_s_postings_give(documents, tmp_path):
+    ours = write_with("lean", tmp_path / "lean", documents)
+    theirs = write_with("whoosh", tmp_path / "whoosh", documents)
+    with whoosh_index.open_dir(ours).reader() as reader:
+        written = SegmentPostings.load(ours, reader.segment().segment_id())
+    with whoosh_index.open_dir(theirs).reader() as reader:
+        built = SegmentPostings.build(reader, theirs, reader.segment().segment_id())
+        words = {field: [w for w in reader.lexicon(field)] for field in RANKED}
+    assert written is not None and sorted(written.fields) == sorted(built.fields) == sorted(RANKED)
+    for field in RANKED:
+        assert len(words[field]) > 10
+        for word in words[field]:
+            mine, reference = written.postings(field, word), built.postings(field, word)
+            assert len(mine[0]) > 0 and mine[0].tolist() == reference[0].tolist(), (field, word)
+            assert mine[1].tolist() == reference[1].tolist(), (field, word)
+    assert len(written.postings("body", "没有这个词".encode())[0]) == 0
 
 
 def test_index_terms_are_the_analyzer_s_terms():

@@ -8,6 +8,7 @@ import threading
 from array import array
 from bisect import bisect_left
 from collections import OrderedDict
+from collections.abc import Collection
 from html import escape
 from itertools import accumulate
 
@@ -60,11 +61,13 @@ def _compacted(text: str) -> Compact:
     return _GAP + _GAP.join(texts) + _GAP, starts, token_starts, token_ends
 
 
-def hit_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
+def hit_spans(text: str, needles: list[str], edges: Collection[int] | None = None) -> list[tuple[int, int]]:
     """The spans of `text` a hit highlights: as match_spans, without occurrences across two jieba words (调解 in
-    协调|解决), which do not make a hit."""
+    协调|解决), which do not make a hit. `edges`: the text's word edges when stored (else jieba finds them)."""
     spans = match_spans(text, needles)
-    return match_spans(text, needles, _edges(text)) if spans else spans  # jieba only where something matched
+    if not spans:
+        return spans
+    return match_spans(text, needles, _edges(text) if edges is None else frozenset(edges))
 
 
 @functools.lru_cache(maxsize=1024)

@@ -127,7 +127,8 @@ def _hit(
 ) -> Hit:
     """A stored paragraph as a hit: its report's metadata, highlights and (a partial hit) what it misses."""
     across = sel.finder is not None and sel.finder.across_words  # then matches across words are hits too
-    spans = (match_spans if across else hit_spans)(para.text, sel.plan.needles())
+    needles = sel.plan.needles()
+    spans = match_spans(para.text, needles) if across else hit_spans(para.text, needles, para.edges)
     missing = [] if sel.matched[docnum] or not sel.plan.relaxed else sel.missing(docnum)
     found = _found_in(para, sel)
     report = para.report
@@ -162,7 +163,7 @@ def _found_in(para: StoredParagraph, sel: Selection) -> dict[str, str]:
     for text in q.positive_texts(sel.plan.tree):
         plan = sel.plan.plans[text]
         for zone, where in (("text", para.text), ("heading", headings), ("title", para.report.title)):
-            if hit_spans(where, plan.needles):
+            if hit_spans(where, plan.needles, para.edges if zone == "text" else None):
                 found[text.text] = zone
                 break
         else:

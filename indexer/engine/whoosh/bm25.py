@@ -1,17 +1,20 @@
 """BM25F in numpy over whoosh's own postings: the same formula, statistics and quantised field lengths as
 `whoosh.scoring.BM25F`, computed for all matched paragraphs at once instead of one posting at a time in Python.
 
-Posting lists are decoded block by block into arrays and kept in a cache bounded by postings held, so a common
-word costs its decoding once per searcher; field lengths come from whoosh's length columns, read once per searcher.
+Posting lists come from the memory-mapped arrays beside each segment (wordpostings.py), or are decoded block by block
+from whoosh's files where a segment has none; either way they are kept in a cache bounded by postings held. Field
+lengths come from whoosh's length columns, read once per searcher.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
+from pathlib import Path
 
 import numpy as np
 
 from .reading import CACHE_LOCK, decode_postings, leaves_of, segment_lengths
+from .wordpostings import RANKED, SegmentPostings
 
 B, K1 = 0.75, 1.2  # whoosh's BM25F defaults
 CACHE_POSTINGS = 8_000_000  # postings kept decoded per searcher (16 bytes each)
@@ -20,11 +23,12 @@ CACHE_POSTINGS = 8_000_000  # postings kept decoded per searcher (16 bytes each)
 class Scorer:
     """BM25F term scores for a whoosh searcher, as dense arrays over its document numbers."""
 
-    def __init__(self, searcher) -> None:
+    def __init__(self, searcher, folder: Path | None = None) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.size = self.reader.doc_count_all()
         self.leaves = leaves_of(self.reader)
+        self.arrays = None if folder is None else [_arrays_of(leaf, Path(folder)) for leaf, _ in self.leaves]
         self._lengths: dict[str, np.ndarray] = {}
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._held = 0
@@ -46,7 +50,7 @@ class Scorer:
             if key in self._postings:
                 self._postings.move_to_end(key)
                 return self._postings[key]
-        found = decode_postings(self.leaves, field, word)
+        found = self._read(field, word)
         with CACHE_LOCK:
             if key not in self._postings:
                 self._postings[key] = found
@@ -55,6 +59,20 @@ class Scorer:
                 _, (old, _) = self._postings.popitem(last=False)
                 self._held -= len(old)
         return found
+
+    def _read(self, field: str, word: str) -> tuple[np.ndarray, np.ndarray]:
+        """A term's postings over all segments: from the arrays where every segment has them, else from whoosh."""
+        if self.arrays is None or field not in RANKED:
+            return decode_postings(self.leaves, field, word)
+        ids, weights, encoded = [], [], word.encode("utf-8")
+        for (_, offset), arrays in zip(self.leaves, self.arrays, strict=True):
+            docs, tf = arrays.postings(field, encoded) or (np.zeros(0, np.int32), np.zeros(0, np.float32))
+            if len(docs):
+                ids.append(docs.astype(np.int64) + offset)
+                weights.append(tf.astype(np.float64))
+        if not ids:
+            return np.zeros(0, np.int64), np.zeros(0, np.float64)
+        return np.concatenate(ids), np.concatenate(weights)
 
     def term(self, field: str, word: str, boost: float, wanted: np.ndarray, io) -> np.ndarray:
         """boost × BM25F of one term, for every document (0 where it is absent or not wanted); `io` is held while
@@ -72,3 +90,9 @@ class Scorer:
         length = lengths[ids]
         scores[ids] = boost * idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * length / average)))
         return scores
+
+
+def _arrays_of(leaf, folder: Path) -> SegmentPostings:
+    """A segment's ranked postings, built from whoosh's the first time a segment lacks them."""
+    segment_id = leaf.segment().segment_id()
+    return SegmentPostings.load(folder, segment_id) or SegmentPostings.build(leaf, folder, segment_id)

@@ -13,7 +13,6 @@ gets them built from its whoosh postings the first time a searcher opens it.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +21,7 @@ from analyzers import EDGE
 
 from .pairs import ARRAYS, SIDECAR_VERSION, Pairs, distinct_sorted
 from .reading import leaves_of
+from .sidecars import write_atomically
 
 POSITION_BITS = 24  # positions within one paragraph (headings and text, word edges among them) stay below 16 M
 FIELD = "chars"
@@ -50,14 +50,10 @@ def save_sidecar(folder: Path, segment_id: str, terms: dict[str, tuple[int, int]
     pairs = sidecar.pairs
     arrays = {"keys": sidecar.keys, "codes": pairs.codes, "bounds": pairs.bounds, "pair_keys": pairs.keys}
     listing = {"version": SIDECAR_VERSION, "terms": list(sidecar.terms), "bounds": list(sidecar.terms.values())}
-    for name in [*ARRAYS, "terms"]:
-        temporary = folder / f".{paths[name].name}.{os.getpid()}"  # a leading dot: whoosh's clean-up leaves it
-        with temporary.open("wb") as fh:
-            if name == "terms":
-                fh.write(json.dumps(listing, ensure_ascii=False).encode("utf-8"))
-            else:
-                np.save(fh, arrays[name])
-        os.replace(temporary, paths[name])  # the terms file last: its presence means the sidecar is whole
+    for name in ARRAYS:
+        write_atomically(folder, paths[name], lambda fh, a=arrays[name]: np.save(fh, a))
+    terms = json.dumps(listing, ensure_ascii=False).encode("utf-8")
+    write_atomically(folder, paths["terms"], lambda fh: fh.write(terms))  # last: its presence means it is whole
 
 
 class SegmentChars:

@@ -14,6 +14,7 @@ from ...ingest.reports import Report, report_digest
 from ...records import REGION_SEPARATOR
 
 _FIELD_GAP = 2  # positions left between headings and text, so no phrase spans the two
+STORE_ONLY_EDGES = "_edges"  # a document's key that the lean writer keeps in the paragraph store (textstore.py)
 
 
 def _chars(text: str) -> tuple[list[str], list[str], tuple[list[str], list[int]]]:
@@ -65,6 +66,7 @@ def report_documents(report: Report) -> list[dict]:
                 "added": added,
                 "same_text": same_text_key(para.text),
                 "reader": report.reader,
+                STORE_ONLY_EDGES: tuple(text_edges[1]),  # for the paragraph store only, not a whoosh field
             }
         )
     return docs

@@ -41,6 +41,21 @@ def _is_in(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
     return sorted_values[at] == values
 
 
+def _edge_flags(at: np.ndarray, first: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """Per pair (its first token's index in the sorted token keys `at`): BEFORE | BETWEEN | AFTER as word edges
+    stand there. An edge stands on a token's position, or just past the last token of a part (no token there)."""
+    on = np.zeros(len(at) + 2, dtype=bool)
+    where = np.minimum(np.searchsorted(at, edges), len(at) - 1)
+    on[where[at[where] == edges]] = True
+    flags = on[first] * BEFORE + on[first + 1] * BETWEEN
+    third = np.minimum(first + 2, len(at) - 1)
+    token_there = at[third] == at[first] + 2
+    after = np.where(token_there, on[first + 2], False)
+    past = ~token_there
+    after[past] = _is_in(at[first[past]] + 2, edges)
+    return flags + after * AFTER
+
+
 @dataclass(frozen=True)
 class Pairs:
     """One segment's character pairs."""
@@ -53,25 +68,23 @@ class Pairs:
     @classmethod
     def of(cls, terms: dict[str, tuple[int, int]], keys: np.ndarray, edges: np.ndarray) -> Pairs:
         """The pairs of a segment's characters (each term's sorted `doc << 24 | position` keys in `keys` at its
-        (start, end), ids in `terms` order) and its sorted word-edge keys."""
+        (start, end), ids in `terms` order) and its sorted word-edge keys. Plain sorts of unique composite keys
+        throughout (numpy sorts integers far faster than it arg-sorts them)."""
         size = len(terms)
         if not len(keys):
             return cls(_EMPTY, np.zeros(1, dtype=np.int64), _EMPTY, size)
+        id_bits = max(1, int(size - 1).bit_length())
         ids = np.repeat(np.arange(size, dtype=np.int64), [end - start for start, end in terms.values()])
-        order = np.argsort(keys, kind="stable")
-        at, who = np.asarray(keys)[order], ids[order]
+        stream = np.sort((np.asarray(keys, dtype=np.int64) << id_bits) | ids)  # every token in document order
+        at, who = stream >> id_bits, stream & ((1 << id_bits) - 1)
         first = np.flatnonzero(at[1:] == at[:-1] + 1)  # a pair where the next token is the next position
         start = at[first]
-        flags = (
-            _is_in(start, edges).astype(np.int64) * BEFORE
-            + _is_in(start + 1, edges) * BETWEEN
-            + _is_in(start + 2, edges) * AFTER
-        )
-        code = who[first] * size + who[first + 1]
-        by_code = np.argsort(code, kind="stable")  # stable: each pair's keys stay sorted
-        code, pair_keys = code[by_code], ((start << FLAG_BITS) | flags)[by_code]
-        edges_at = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
-        return cls(code[edges_at], np.r_[edges_at, len(code)].astype(np.int64), pair_keys, size)
+        flags = _edge_flags(at, first, edges)
+        order = np.sort((who[first] * size + who[first + 1]) * len(first) + np.arange(len(first)))
+        code, picked = order // len(first), order % len(first)  # by pair, each pair's keys in document order
+        pair_keys = (start[picked] << FLAG_BITS) | flags[picked]
+        bounds = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
+        return cls(code[bounds], np.r_[bounds, len(code)].astype(np.int64), pair_keys, size)
 
     def occurrences(self, first: int, second: int) -> np.ndarray:
         """The keys of one pair of character ids."""

@@ -24,8 +24,11 @@ from analyzers import PreAnalysed
 from .blocks import LEVEL, PostingsFile, write_field
 from .charindex import FIELD as CHARS
 from .charindex import POSITION_BITS, save_sidecar
+from .documents import STORE_ONLY_EDGES
 from .postings import SortedPostings, length_bytes, sort_postings
+from .textstore import record, save_store
 from .w3 import PerDocWriter, TermIndex, W3Codec
+from .wordpostings import RANKED, save_postings, table
 
 SEGMENT_TOKENS = 10_000_000  # a new segment past this many tokens (≈ 5 M characters of text): a writer holds
 # its segment's tokens in memory, about 40 bytes each while it writes them
@@ -148,11 +151,14 @@ class LeanSegmentWriter:
         self.cache: dict[tuple[str, str], list] = {}  # (field, value) → whoosh's items, for repeated values
         self.doccount = 0
         self.tokens = 0  # pre-analysed terms added: what the segment holds in memory until `finish`
+        self.texts: list[bytes] = []  # the paragraph store's entries (textstore.py)
+        self.ranked: dict[str, tuple] = {}  # the ranked fields' postings as arrays (wordpostings.py)
 
     def add_document(self, doc: dict) -> None:
         """Add one document: field name → value, as for whoosh's add_document (None values are skipped)."""
-        if not self.names.issuperset(doc):
-            raise ValueError(f"no such field(s) in the schema: {', '.join(sorted(doc.keys() - self.names))}")
+        unknown = doc.keys() - self.names - {STORE_ONLY_EDGES}
+        if unknown:
+            raise ValueError(f"no such field(s) in the schema: {', '.join(sorted(unknown))}")
         docnum, perdoc = self.doccount, self.perdoc
         perdoc.start_doc(docnum)
         stored = {}
@@ -169,6 +175,7 @@ class LeanSegmentWriter:
                     collector.add_items(docnum, self._items(name, field, value))
             if column:
                 perdoc.add_column_value(name, column, field.to_column_value(value))
+        self.texts.append(record(stored, doc.get(STORE_ONLY_EDGES)))  # before whoosh takes the dict over
         perdoc.finish_stored(stored)
         self.doccount += 1
 
@@ -205,6 +212,8 @@ class LeanSegmentWriter:
         self.segment.create_compound_file(self.storage)  # takes every file named like the segment: sidecar after
         if sidecar is not None:
             save_sidecar(self.folder, self.segment.segment_id(), *sidecar)
+        save_store(self.folder, self.segment.segment_id(), self.texts)
+        save_postings(self.folder, self.segment.segment_id(), self.ranked)
         return self.segment
 
     def _write_postings(self, terms: TermIndex, out: PostingsFile):
@@ -218,6 +227,8 @@ class LeanSegmentWriter:
             write_field(fieldmap[name], postings, out, terms)
             if name == CHARS:
                 sidecar = _sidecar(postings)
+            elif name in RANKED:
+                self.ranked[name] = (*table(postings.terms, postings.term_starts), postings.docs, postings.weights)
             del postings
         return sidecar
 

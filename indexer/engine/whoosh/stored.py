@@ -31,6 +31,7 @@ def paragraph_of(fields: dict, report: ReportInfo | None = None) -> StoredParagr
         text=fields["text"],
         section=tuple(fields.get("section_path", ())),
         topics=tuple(fields.get("topic_list", ())),
+        edges=fields.get("edges"),
     )
 
 

@@ -1,0 +1,17 @@
+"""Writing the files kept beside a segment (character pairs, paragraph store, ranked postings): each whole or not
+at all, under a temporary name whoosh's clean-up leaves alone, then renamed."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+
+def write_atomically(folder: Path, path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write `path` through `write(file)` under a temporary name in `folder`, then rename it into place."""
+    temporary = folder / f".{path.name}.{os.getpid()}"  # a leading dot: whoosh's clean-up leaves it alone
+    with temporary.open("wb") as fh:
+        write(fh)
+    os.replace(temporary, path)
