@@ -40,3 +40,28 @@ def test_an_unknown_engine_is_refused_with_the_choices(tmp_path, monkeypatch):
     monkeypatch.setenv("GOVSEARCH_ENGINE", "nosuch")
     result = CliRunner().invoke(main, ["stats", "--home", str(tmp_path)])
     assert result.exit_code == 1 and "unknown search engine “nosuch”" in result.output
+
+
+@pytest.mark.parametrize(
+    "query, filters",
+    [
+        ("调解", {}),
+        ("法治", {"year": ("2022",)}),
+        ("人民", {"region": ("广东省",), "topic": ("普法宣传",)}),
+        ("的", {}),
+    ],
+)
+def test_facet_counts_and_the_year_chart_are_the_hits_counted_one_by_one(seeds, query, filters):
+    from collections import Counter
+
+    result = seeds.search(SearchRequest(query, filters, page_size=10_000, collapse=False, related=False))
+    hits = [h for h in result.hits if h.tier == "hit"]
+    assert len(hits) == result.total > 0
+    years = Counter(h.year for h in hits if h.year)
+    assert result.years == sorted(years.items())
+    if "region" not in filters:  # a facet is counted under the other facets' selections: here, all of them
+        regions = Counter("/".join(h.region[:1]) for h in hits if h.region)
+        assert {v.value: v.count for v in result.facets["region"]} == dict(regions)
+    if "topic" not in filters:
+        topics = Counter(t for h in hits for t in h.topics)
+        assert {v.value: v.count for v in result.facets["topic"]} == dict(topics)

@@ -12,11 +12,11 @@ from analyzers import PreAnalysed, char_tokens, index_terms, word_tokens
 from indexer import BUNDLED_CORPUS, Instance, read_report
 from indexer.engine.whoosh import blocks, w3
 from indexer.engine.whoosh.charindex import SegmentChars
-from indexer.engine.whoosh.wordpostings import RANKED, SegmentPostings
 from indexer.engine.whoosh.documents import report_documents
 from indexer.engine.whoosh.reading import decode_postings
 from indexer.engine.whoosh.schema import make_schema
 from indexer.engine.whoosh.segment_writer import LeanSegmentWriter
+from indexer.engine.whoosh.wordpostings import RANKED, SegmentPostings
 from indexer.engine.whoosh.writing import committing
 
 

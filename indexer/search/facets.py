@@ -4,7 +4,7 @@ paragraphs are boolean masks over paragraph numbers."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -29,6 +29,7 @@ class FacetSets:
     live: Docs
     years: np.ndarray  # each document's year (0 when unknown), for sorting by year
     stable: np.ndarray  # each document's place by (report id, paragraph): ties break alike in every build
+    _indexes: dict[str, FacetIndex] = field(default_factory=dict, repr=False)  # see _index
 
     @classmethod
     def of_arrays(cls, arrays: dict[str, dict[str, np.ndarray]], live: Docs) -> FacetSets:
@@ -111,21 +112,66 @@ class FacetSets:
         order of their counts without any selection, so choosing one never moves the others about."""
         counted: dict[str, list[FacetValue]] = {}
         for facet in FACETS:
-            base = self.narrow(matched, chosen, skip=facet)
+            index = self._index(facet)
             selected = chosen.get(facet, set())
+            counts = index.counts(self.narrow(matched, chosen, skip=facet))
+            unselected = index.counts(matched) if chosen else counts
             values, rank = [], {}
-            for value, docs in self.arrays[facet].items():
-                n = int(np.count_nonzero(base[docs]))
-                if n or value in selected:
-                    values.append(FacetValue(value, _last(value), n, value in selected))
-                    rank[value] = int(np.count_nonzero(matched[docs])) if chosen else n
+            for i in np.flatnonzero(counts).tolist() + [index.place[v] for v in selected if v in index.place]:
+                value = index.names[i]
+                if value not in rank:
+                    values.append(FacetValue(value, _last(value), int(counts[i]), value in selected))
+                    rank[value] = int(unselected[i])
             counted[facet] = _tree(values, rank) if facet == "region" else _order(facet, values, rank)
         return counted
 
     def histogram(self, docs: Docs) -> list[tuple[int, int]]:
         """Hits per year among `docs`, oldest first."""
-        counts = [(int(y), int(np.count_nonzero(docs[ids]))) for y, ids in self.arrays["year"].items() if y.isdigit()]
-        return sorted((y, n) for y, n in counts if n)
+        index = self._index("year")
+        counts = index.counts(docs)
+        found = [(int(index.names[i]), int(counts[i])) for i in np.flatnonzero(counts) if index.names[i].isdigit()]
+        return sorted(found)
+
+    def _index(self, facet: str) -> FacetIndex:
+        """A facet's values indexed both ways (made once per facet sets)."""
+        if facet not in self._indexes:
+            self._indexes[facet] = FacetIndex.of(self.arrays[facet], self.size)
+        return self._indexes[facet]
+
+
+@dataclass(frozen=True)
+class FacetIndex:
+    """One facet's values both ways: value → paragraphs (flat) and paragraph → values (compressed rows), so that a
+    set of hits is counted per value in one pass, over the hits when they are few or the values' lists when not."""
+
+    names: list[str]
+    place: dict[str, int]
+    docs: np.ndarray  # every value's paragraphs, one value after another
+    values: np.ndarray  # the value (its place in names) of each entry of docs
+    rows: np.ndarray  # per paragraph, where its values start in by_doc (size + 1 offsets)
+    by_doc: np.ndarray  # the values of paragraph 0, then of paragraph 1, …
+
+    @classmethod
+    def of(cls, arrays: dict[str, np.ndarray], size: int) -> FacetIndex:
+        """The index of a facet's value → sorted paragraphs arrays."""
+        names = list(arrays)
+        lengths = [len(arrays[n]) for n in names]
+        docs = np.concatenate([arrays[n] for n in names]).astype(np.int64) if names else _EMPTY
+        values = np.repeat(np.arange(len(names), dtype=np.int64), lengths)
+        order = np.argsort(docs, kind="stable")
+        rows = np.searchsorted(docs[order], np.arange(size + 1))
+        return cls(names, {n: i for i, n in enumerate(names)}, docs, values, rows, values[order])
+
+    def counts(self, mask: Docs) -> np.ndarray:
+        """How many paragraphs of `mask` have each value."""
+        hits = np.flatnonzero(mask)
+        if len(hits) * 4 < len(self.docs):  # few hits: their own values
+            starts, ends = self.rows[hits], self.rows[hits + 1]
+            lengths = ends - starts
+            total = int(lengths.sum())
+            where = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+            return np.bincount(self.by_doc[where], minlength=len(self.names))
+        return np.bincount(self.values[mask[self.docs]], minlength=len(self.names))
 
 
 def _last(value: str) -> str:

@@ -92,12 +92,23 @@ def _rank(sel: Selection, final: Docs, partial: Docs, sort: str, deadline: float
 def _rerank(sel: Selection, score: float, docnum: int) -> tuple[int, float, bool]:
     """(words found as typed, BM25F adjusted on the text): an expansion never outranks the word itself."""
     para = sel.paragraph(docnum)
-    around = [para.report.title, *para.section, para.text]
     nodes = sel.plan.soft or [sel.plan.tree]
-    typed = [[t.text for t in q.positive_texts(node)] for node in nodes]
-    literal = sum(1 for words in typed if any(match_spans(part, words) for part in around))
+    literal = 0
+    for node in nodes:
+        typed = [t.text for t in q.positive_texts(node)]
+        # a report's title and headings recur on many paragraphs: each looked at once per request
+        literal += bool(match_spans(para.text, typed)) or _typed_around(sel, para.report.title, para.section, typed)
     spans = [match_spans(para.text, sel.plan.needles(node)) for node in nodes]
     return literal, rerank(score, para.text, spans), is_glossary(para.text, para.section)
+
+
+def _typed_around(sel: Selection, title: str, section: tuple[str, ...], typed: list[str]) -> bool:
+    """Whether a word as typed stands in a paragraph's title or headings (remembered for the request)."""
+    key = (title, section, tuple(typed))
+    found = sel.seen.get(key)
+    if found is None:
+        found = sel.seen[key] = any(match_spans(part, typed) for part in (title, *section))
+    return found
 
 
 def _room(request: SearchRequest, sel: Selection, start: int, end: int) -> bool:

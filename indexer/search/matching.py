@@ -110,6 +110,7 @@ class Selection:
     chosen: dict[str, set[str]]  # facet → indexed values the request's filters stand for
     soft_sets: list[Docs]  # per word a partial hit may miss: the paragraphs that have it
     finder: Finder | None = None
+    seen: dict = field(default_factory=dict)  # what the request's ranking has already worked out, by key
     _paragraphs: dict = field(default_factory=dict)
 
     def paragraph(self, docnum: int) -> StoredParagraph:
