@@ -48,8 +48,11 @@ class EngineView(Protocol):
         to a word edge (`across_words`: anywhere). The report title is not searched here: the search layer
         matches it per report (search/titles.py)."""
 
-    def term_scores(self, field: str, word: str, boost: float, wanted: np.ndarray) -> np.ndarray:
-        """boost × BM25F of one word in one field (body, section, title), per paragraph; 0 where not `wanted`."""
+    def term_scores(
+        self, field: str, word: str, boost: float, wanted: np.ndarray, into: np.ndarray | None = None
+    ) -> np.ndarray:
+        """boost × BM25F of one word in one field (body, section, title), per paragraph; 0 where not `wanted`.
+        With `into`, the scores are added to it (and it is returned): no array of their own."""
 
     def paragraph(self, docnum: int) -> StoredParagraph:
         """The stored paragraph with this number."""

@@ -93,12 +93,13 @@ def _rerank(sel: Selection, score: float, docnum: int) -> tuple[int, float, bool
     """(words found as typed, BM25F adjusted on the text): an expansion never outranks the word itself."""
     para = sel.paragraph(docnum)
     nodes = sel.plan.soft or [sel.plan.tree]
-    literal = 0
+    literal, spans = 0, []
     for node in nodes:
-        typed = [t.text for t in q.positive_texts(node)]
+        typed, needles = [t.text for t in q.positive_texts(node)], sel.plan.needles(node)
+        spans.append(match_spans(para.text, needles))
+        in_text = bool(spans[-1]) if typed == needles else bool(match_spans(para.text, typed))
         # a report's title and headings recur on many paragraphs: each looked at once per request
-        literal += bool(match_spans(para.text, typed)) or _typed_around(sel, para.report.title, para.section, typed)
-    spans = [match_spans(para.text, sel.plan.needles(node)) for node in nodes]
+        literal += in_text or _typed_around(sel, para.report.title, para.section, typed)
     return literal, rerank(score, para.text, spans), is_glossary(para.text, para.section)
 
 

@@ -43,7 +43,7 @@ def _bm25f(view: EngineView, words: dict[str, float], wanted: Docs) -> np.ndarra
     total = np.zeros(view.size, dtype=np.float64)
     for word, weight in words.items():
         for field, boost in FIELD_BOOSTS.items():
-            total += view.term_scores(field, word, boost * weight, wanted)
+            view.term_scores(field, word, boost * weight, wanted, into=total)
     return total
 
 

@@ -31,9 +31,16 @@ def scores(view: EngineView, plan: Understanding, facets: FacetSets, wanted: Doc
         word = plan.plans[text]
         # a paragraph scores by its best reading (the word, or one expansion), never their sum, so expansions
         # widen what matches without lifting paragraphs that also have the word itself
+        found = readings(word)
+        if len(found) == 1 and not word.regions:  # one reading: its terms add straight into the total
+            for f, w, b in found[0]:
+                view.term_scores(f, w, b, wanted, into=total)
+            continue
         best = None
-        for terms in readings(word):
-            score = sum(view.term_scores(f, w, b, wanted) for f, w, b in terms)
+        for terms in found:
+            score = np.zeros(view.size, dtype=np.float64)
+            for f, w, b in terms:
+                view.term_scores(f, w, b, wanted, into=score)
             best = score if best is None else np.maximum(best, score)
         if word.regions:
             region = facets.union("region", list(word.regions)) * REGION_SCORE

@@ -9,6 +9,7 @@ lengths come from whoosh's length columns, read once per searcher.
 from __future__ import annotations
 
 from collections import OrderedDict
+from math import log
 from pathlib import Path
 
 import numpy as np
@@ -74,21 +75,23 @@ class Scorer:
             return np.zeros(0, np.int64), np.zeros(0, np.float64)
         return np.concatenate(ids), np.concatenate(weights)
 
-    def term(self, field: str, word: str, boost: float, wanted: np.ndarray, io) -> np.ndarray:
-        """boost × BM25F of one term, for every document (0 where it is absent or not wanted); `io` is held while
-        whoosh's files are read."""
-        scores = np.zeros(self.size, dtype=np.float64)
+    def term(self, field: str, word: str, boost: float, wanted: np.ndarray, io, into=None) -> np.ndarray:
+        """boost × BM25F of one term, for every document (0 where it is absent or not wanted), added to `into` when
+        given; `io` is held while whoosh's files are read."""
+        scores = np.zeros(self.size, dtype=np.float64) if into is None else into
         with io:
             ids, tf = self.postings(field, word)
             if not len(ids):
                 return scores
-            idf = self.searcher.idf(field, word)
+            # whoosh's idf (WeightingModel.idf); its document frequency, deleted paragraphs included, is the number
+            # of postings, which the arrays hold without a look-up in every segment's term index
+            idf = log(self.size / (len(ids) + 1)) + 1 if self.arrays is not None else self.searcher.idf(field, word)
             average = self.searcher.avg_field_length(field) or 1
             lengths = self.lengths(field)
         keep = wanted[ids]
         ids, tf = ids[keep], tf[keep]
         length = lengths[ids]
-        scores[ids] = boost * idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * length / average)))
+        scores[ids] += boost * idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * length / average)))
         return scores
 
 

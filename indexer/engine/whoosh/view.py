@@ -61,12 +61,19 @@ class WhooshView:
     def report_titles(self) -> dict[str, str]:
         """Report id → title, for every report with a live paragraph (read once per view)."""
         if self._titles is None:
-            with self.io:
-                self._titles = {
-                    report_id: self.searcher.stored_fields(int(docs[0]))["report_title"]
-                    for report_id, docs in self.facet_arrays["report"].items()
-                }
+            reports = self.all_reports()
+            self._titles = {report_id: reports[report_id].title for report_id in self.facet_arrays["report"]}
         return self._titles
+
+    def all_reports(self) -> dict[str, ReportInfo]:
+        """Every report with a live paragraph, from its first paragraph's stored fields (read once per view, so
+        paragraphs come from the paragraph store alone)."""
+        missing = [docs for report_id, docs in self.facet_arrays["report"].items() if report_id not in self._reports]
+        if missing:
+            with self.io:
+                found = [report_of(self.searcher.stored_fields(int(docs[0]))) for docs in missing]
+            self._reports.update((report.id, report) for report in found)
+        return self._reports
 
     def docs_with(self, tokens: list[str], across_words: bool = False) -> np.ndarray:
         """Sorted numbers of live paragraphs where these character tokens occur in a row, on word edges or
@@ -88,11 +95,13 @@ class WhooshView:
         with self.io:
             return self.searcher.doc_frequency(field, word)
 
-    def term_scores(self, field: str, word: str, boost: float, wanted: np.ndarray) -> np.ndarray:
-        """boost × BM25F of one word in one field, per paragraph; 0 where not `wanted`."""
+    def term_scores(
+        self, field: str, word: str, boost: float, wanted: np.ndarray, into: np.ndarray | None = None
+    ) -> np.ndarray:
+        """boost × BM25F of one word in one field, per paragraph; 0 where not `wanted` (added to `into` if given)."""
         if self._scorer is not None:
-            return self._scorer.term(field, word, boost, wanted, self.io)
-        scores = np.zeros(self.size, dtype=np.float64)
+            return self._scorer.term(field, word, boost, wanted, self.io, into)
+        scores = np.zeros(self.size, dtype=np.float64) if into is None else into
         ids = set(np.flatnonzero(wanted).tolist())
         if ids:
             self.io.acquire()
@@ -100,7 +109,7 @@ class WhooshView:
             try:
                 top = self.searcher.search(Term(field, word, boost=boost), limit=None, filter=ids, optimize=False)
                 for i in range(top.scored_length()):
-                    scores[top.docnum(i)] = top.score(i)
+                    scores[top.docnum(i)] += top.score(i)
             finally:
                 self.io.release()
         return scores
@@ -108,15 +117,16 @@ class WhooshView:
     def paragraph(self, docnum: int) -> StoredParagraph:
         """The stored paragraph with this number (accelerated: its own fields from the memory-mapped store, its
         report's read from whoosh once per report)."""
-        own = self._texts.fields(docnum) if self._texts is not None else None
-        report = self._reports.get(own["report_id"]) if own is not None else None
+        if self._texts is not None:
+            own = self._texts.fields(docnum)
+            report = self._reports.get(own["report_id"]) or self.all_reports().get(own["report_id"])
+            if report is not None:
+                return paragraph_of(own, report)
+        with self.io:
+            own = self.searcher.stored_fields(docnum)
+        report = self._reports.get(own["report_id"])
         if report is None:
-            with self.io:
-                fields = self.searcher.stored_fields(docnum)
-            report = self._reports.get(fields["report_id"])
-            if report is None:
-                report = self._reports[fields["report_id"]] = report_of(fields)
-            own = own or fields
+            report = self._reports[own["report_id"]] = report_of(own)
         return paragraph_of(own, report)
 
     def report_paragraphs(self, report_id: str) -> list[StoredParagraph]:
