@@ -29,6 +29,7 @@ class Distinct:
         self._sizes: dict[int, tuple[int, float]] = {}  # shown hits of the head → normalised length, score
         self._shingles: dict[int, frozenset[str]] = {}  # … and their shingles, made when first compared
         self._walked = 0
+        self._hit_keys: tuple[np.ndarray, np.ndarray] | None = None
         self.near: list[int] = []  # hits folded for being nearly (not exactly) the same as one shown
 
     def _near_match(self, docnum: int, score: float) -> int | None:
@@ -84,5 +85,9 @@ class Distinct:
 
     def copies(self, docnum: int) -> list[int]:
         """Every other hit with this shown hit's text: the same key at any depth, nearly the same in the head."""
-        same = np.flatnonzero(self.hits & (self.keys == self.keys[docnum])).tolist()
+        if self._hit_keys is None:  # the hits and their keys, once: each page's copies compared among the hits only
+            docs = np.flatnonzero(self.hits)
+            self._hit_keys = (docs, self.keys[docs])
+        docs, keys = self._hit_keys
+        same = docs[keys == self.keys[docnum]].tolist()
         return [d for d in dict.fromkeys(same + self.also.get(docnum, [])) if d != docnum]

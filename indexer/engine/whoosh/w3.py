@@ -73,6 +73,12 @@ LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.floa
 # -- reading --------------------------------------------------------------------------------------------
 
 
+def all_postings(leaf, field: str, word: bytes):
+    """A segment's matcher for a term with its deleted documents too (SegmentReader.postings filters them out):
+    what whoosh counts in a term's document frequency, and so in its idf."""
+    return leaf._terms.matcher(field, word, leaf.schema[field].format)
+
+
 def posting_blocks(matcher):
     """Each block's (document numbers, weights) of a posting list, or None when `matcher` is not a plain W3 one.
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from .sidecars import write_atomically
+from .w3 import all_postings, posting_blocks
 
 RANKED = ("body", "section", "title")
 _PARTS = ("hashes", "bounds", "docs", "weights")
@@ -74,16 +75,14 @@ class SegmentPostings:
     @classmethod
     def build(cls, reader, folder: Path, segment_id: str) -> SegmentPostings:
         """Build a segment's ranked postings from its whoosh postings, save them, and return them."""
-        from .reading import decode_postings
-
         fields = {}
         for field in RANKED:
             if field not in reader.schema:
                 continue
             words = list(reader.lexicon(field))
             docs, weights, starts = [], [], [0]
-            for word in words:
-                ids, tf = decode_postings([(reader, 0)], field, word.decode("utf-8"))
+            for word in words:  # deleted paragraphs' postings too, as the lean writer wrote them (and idf counts)
+                ids, tf = _all_postings(reader, field, word)
                 docs.append(ids.astype(np.int32))
                 weights.append(tf.astype(np.float32))
                 starts.append(starts[-1] + len(ids))
@@ -107,3 +106,20 @@ class SegmentPostings:
             return docs[:0], weights[:0]
         start, end = int(bounds[at, 0]), int(bounds[at, 1])
         return docs[start:end], weights[start:end]
+
+
+def _all_postings(reader, field: str, word: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """(documents, weights) of a term in one segment, deleted documents included."""
+    matcher = all_postings(reader, field, word)
+    blocks = posting_blocks(matcher)
+    if blocks is not None:
+        pieces = list(blocks)
+        if pieces:
+            return np.concatenate([i for i, _ in pieces]), np.concatenate([w for _, w in pieces])
+        return np.zeros(0, np.int64), np.zeros(0, np.float64)
+    ids, weights = [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
