@@ -18,6 +18,7 @@ from ..engine.base import EngineView
 from . import query as q
 from .facets import Docs
 from .scoring import FIELD_BOOSTS, SYNONYM_WEIGHT
+from .tiers import best_of
 from .understanding import Understanding
 
 RELATED_DEPTH = 50  # related paragraphs listed
@@ -77,13 +78,11 @@ def related(
     if not words:
         return []
     first = _bm25f(view, words, allowed)
-    order = np.lexsort((stable, -first))
-    best = [int(d) for d in order[:FEEDBACK_DOCS] if first[d] > 0]
+    best = best_of(np.flatnonzero(first > 0), first, stable, FEEDBACK_DOCS).tolist()
     if not best:
         return []
     expansion = feedback_words(view, best, words)
     score = first + (_bm25f(view, expansion, allowed) if expansion else 0.0)
     score[exclude] = 0.0
-    found = np.flatnonzero(score > 0)
-    ranked = found[np.lexsort((stable[found], -score[found]))][:RELATED_DEPTH]
+    ranked = best_of(np.flatnonzero(score > 0), score, stable, RELATED_DEPTH)
     return [(float(score[d]), int(d)) for d in ranked]

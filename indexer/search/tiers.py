@@ -15,6 +15,15 @@ from .ranking import fewer_glossary_first
 RERANK_DEPTH = 40  # hits per tier re-ranked on their own text: four pages (30, 50 and 100 gave the same dev nDCG@10)
 
 
+def best_of(docs: np.ndarray, scores: np.ndarray, stable: np.ndarray, depth: int) -> np.ndarray:
+    """The best `depth` of `docs` by score, best first, `stable` breaking ties, without sorting them all."""
+    if len(docs) > depth:
+        cut = np.argpartition(-scores[docs], depth - 1)[:depth]
+        threshold = scores[docs[cut]].min()
+        docs = docs[scores[docs] >= threshold]  # ties at the cut are settled by `stable`
+    return docs[np.lexsort((stable[docs], -scores[docs]))][:depth]
+
+
 class Tier:
     """The hits of one tier in rank order, worked out only as far as a page needs: the best RERANK_DEPTH by
     BM25F re-ranked on their text, then the rest by BM25F (document number breaking ties)."""
@@ -45,13 +54,7 @@ class Tier:
     def __getitem__(self, where: slice) -> list[tuple[float, int]]:
         docs, scores = self.docs, self.scores
         if self._head is None:
-            if len(docs) > RERANK_DEPTH:  # the best few without sorting them all
-                cut = np.argpartition(-scores[docs], RERANK_DEPTH - 1)[:RERANK_DEPTH]
-                threshold = scores[docs[cut]].min()
-                contenders = docs[scores[docs] >= threshold]  # ties at the cut are settled by document number
-                head = self._best_first(contenders)[:RERANK_DEPTH]
-            else:
-                head = self._best_first(docs)
+            head = best_of(docs, scores, self.stable, RERANK_DEPTH)
             reranked = []
             for d in head:
                 if time.perf_counter() > self.deadline:

@@ -75,6 +75,12 @@ class Scorer:
             return np.zeros(0, np.int64), np.zeros(0, np.float64)
         return np.concatenate(ids), np.concatenate(weights)
 
+    def frequency(self, field: str, word: str) -> int:
+        """A word's document frequency in a field as whoosh counts it (deleted paragraphs included), from the
+        arrays' bounds: no postings read."""
+        encoded = word.encode("utf-8")
+        return sum(arrays.frequency(field, encoded) for arrays in self.arrays or ())
+
     def term(self, field: str, word: str, boost: float, wanted: np.ndarray, io, into=None) -> np.ndarray:
         """boost × BM25F of one term, for every document (0 where it is absent or not wanted), added to `into` when
         given; `io` is held while whoosh's files are read."""

@@ -92,6 +92,8 @@ class WhooshView:
 
     def doc_frequency(self, field: str, word: str) -> int:
         """How many paragraphs hold a word in a field (body, section, title)."""
+        if self._scorer is not None and self._scorer.arrays is not None:
+            return self._scorer.frequency(field, word)
         with self.io:
             return self.searcher.doc_frequency(field, word)
 

@@ -94,6 +94,16 @@ class SegmentPostings:
             pass  # a read-only index: keep them in memory for this process
         return cls(fields)
 
+    def frequency(self, field: str, word: bytes) -> int:
+        """How many postings a word has in a field here (0 when none, or the field is not stored here)."""
+        found = self.fields.get(field)
+        if found is None:
+            return 0
+        hashes, bounds = found[0], found[1]
+        key = word_hash(word)
+        at = int(np.searchsorted(hashes, key))
+        return int(bounds[at, 1] - bounds[at, 0]) if at < len(hashes) and hashes[at] == key else 0
+
     def postings(self, field: str, word: bytes) -> tuple[np.ndarray, np.ndarray] | None:
         """(local document numbers, weights) of a word in a field; None when the field is not stored here."""
         found = self.fields.get(field)
