@@ -6,7 +6,7 @@ import functools
 import re
 import threading
 from array import array
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Collection
 from html import escape
@@ -22,7 +22,6 @@ _GAP = "\x00"
 # substring search of the folded text with its spaces taken out (the rule skips spaces; punctuation is never in
 # such a word, and a find can never run across it).
 _SPACE = re.compile(r"\s")
-_NOT_SPACE = re.compile(r"\S")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 Compact = tuple[str, array, array, array]  # see _compacted
 
@@ -106,8 +105,12 @@ def _plain_spans(folded: str, needles: list[str]) -> list[tuple[int, int]]:
     spans = _found(_SPACE.sub("", folded), needles)
     if not spans:
         return spans
-    kept = [m.start() for m in _NOT_SPACE.finditer(folded)]
-    return [(kept[start], kept[end - 1] + 1) for start, end in spans]
+    before = [m.start() - j for j, m in enumerate(_SPACE.finditer(folded))]  # the j-th space's squeezed place
+
+    def back(at: int) -> int:
+        return at + bisect_right(before, at)
+
+    return [(back(start), back(end - 1) + 1) for start, end in spans]
 
 
 def _found(text: str, needles: list[str]) -> list[tuple[int, int]]:

@@ -71,6 +71,14 @@ def _room(request: SearchRequest, sel: Selection, start: int, end: int) -> bool:
 def _rank(sel: Selection, final: Docs, partial: Docs, sort: str, deadline: float) -> Ranking:
     """Every hit, best first: all words before missing one; within each, BM25F re-ranked on the text."""
     wanted = final | partial
+    if sort == "relevance" and q.positive_texts(sel.plan.tree):
+        # the hits scored now, the paragraphs missing a word only if a page reaches them
+        rank = functools.partial(
+            Tier, rerank=functools.partial(_rerank, sel), deadline=deadline, stable=sel.facets.stable
+        )
+        score = scores(sel.view, sel.plan, sel.facets, final)
+        later = functools.partial(scores, sel.view, sel.plan, sel.facets, partial)
+        return Ranking([rank(final, score), rank(partial, later)], score)
     score = scores(sel.view, sel.plan, sel.facets, wanted)
     if sort == "added":
         docs = np.flatnonzero(wanted)
@@ -81,12 +89,9 @@ def _rank(sel: Selection, final: Docs, partial: Docs, sort: str, deadline: float
         docs = np.flatnonzero(wanted)
         order = docs[np.lexsort((sel.facets.stable[docs], -score[docs], -sel.facets.years[docs], ~final[docs]))]
         return Ranking([order], score)
-    if not q.positive_texts(sel.plan.tree):  # browsing: nothing to rank by, so newest year first, reports in order
-        docs = np.flatnonzero(wanted)
-        return Ranking([docs[np.lexsort((sel.facets.stable[docs], -sel.facets.years[docs]))]], score)
-    adjust = functools.partial(_rerank, sel)
-    tiers = [Tier(docs, score, adjust, deadline, sel.facets.stable) for docs in (final, partial)]
-    return Ranking(tiers, score)
+    # browsing: nothing to rank by, so newest year first, reports in order
+    docs = np.flatnonzero(wanted)
+    return Ranking([docs[np.lexsort((sel.facets.stable[docs], -sel.facets.years[docs]))]], score)
 
 
 def _rerank(sel: Selection, score: float, docnum: int) -> tuple[int, float, bool]:

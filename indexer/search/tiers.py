@@ -31,14 +31,14 @@ class Tier:
     def __init__(
         self,
         docs: Docs,
-        scores: np.ndarray,
+        scores: np.ndarray | Callable[[], np.ndarray],
         rerank: Callable[[float, int], tuple],
         deadline: float = float("inf"),
         stable: np.ndarray | None = None,
     ) -> None:
         self.docs = np.flatnonzero(docs)
-        self.scores = scores
-        self.stable = np.arange(len(scores)) if stable is None else stable  # breaks ties: the same in every build
+        self._scores = scores  # or how to score them, when first needed (a tier a page may never reach)
+        self.stable = np.arange(len(docs)) if stable is None else stable  # breaks ties: the same in every build
         self.rerank = rerank
         self.deadline = deadline  # time.perf_counter() past which the head is left in BM25F order
         self.cut_short = False  # whether the deadline passed before the whole head was re-ranked
@@ -47,6 +47,13 @@ class Tier:
 
     def __len__(self) -> int:
         return len(self.docs)
+
+    @property
+    def scores(self) -> np.ndarray:
+        """The BM25F scores the tier is ranked by (worked out on first use)."""
+        if callable(self._scores):
+            self._scores = self._scores()
+        return self._scores
 
     def _best_first(self, docs: np.ndarray) -> np.ndarray:
         return docs[np.lexsort((self.stable[docs], -self.scores[docs]))]
