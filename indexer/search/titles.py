@@ -3,7 +3,9 @@ report): the same exact characters and word-edge rule as the engine's matching o
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping
+from itertools import accumulate
 
 import numpy as np
 
@@ -33,20 +35,29 @@ class Titles:
             _, chars, edges = index_terms(title)
             self.entries.append((chars, set(edges), report_docs[report_id]))
         # every title's characters in one string, NUL between titles: one C-speed search finds the candidates
-        self.haystack = "\x00".join("".join(chars) for chars, _, _ in self.entries)
-        self.starts = np.cumsum([0] + [len("".join(chars)) + 1 for chars, _, _ in self.entries])
+        joined = ["".join(chars) for chars, _, _ in self.entries]
+        self.haystack = "\x00".join(joined)
+        self.starts = list(accumulate((len(j) + 1 for j in joined), initial=0))
+        self.simple = [len(j) == len(chars) for j, (chars, _, _) in zip(joined, self.entries, strict=True)]
 
     def docs(self, tokens: list[str], across_words: bool = False) -> Docs:
         """The paragraphs of every report whose title holds the character tokens in a row."""
         found = np.zeros(self.size, dtype=bool)
         joined = "".join(tokens)
-        candidates = set()
+        one_each = len(joined) == len(tokens)  # the word's tokens are single characters
+        done: set[int] = set()
         at = self.haystack.find(joined)
         while at >= 0:
-            candidates.add(int(np.searchsorted(self.starts, at, side="right")) - 1)
+            number = bisect_right(self.starts, at) - 1
+            if number not in done:
+                chars, edges, docs = self.entries[number]
+                if one_each and self.simple[number]:  # characters are tokens: the find gives the position
+                    hit = across_words or on_word_edges(at - self.starts[number], len(tokens), edges)
+                else:
+                    hit = _edge_hits(chars, edges, tokens, across_words)
+                    done.add(number)  # every occurrence in this title looked at
+                if hit:
+                    found[docs] = True
+                    done.add(number)
             at = self.haystack.find(joined, at + 1)
-        for number in candidates:
-            chars, edges, docs = self.entries[number]
-            if _edge_hits(chars, edges, tokens, across_words):
-                found[docs] = True
         return found
