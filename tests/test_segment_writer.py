@@ -97,13 +97,20 @@ def test_lean_segment_reads_exactly_like_whoosh_s_own(documents, tmp_path, monke
     assert schema["chars"].format.decode_positions(odd[2])[-3:] == [1199, 70_000, 5_000_000]
 
 
-def test_lean_segment_comes_with_the_character_sidecar_whoosh_s_postings_give(documents, tmp_path):
+def written_and_built(kind, documents, tmp_path):
+    """A sidecar of `kind` as the lean writer wrote it, and as built from the segment whoosh's writer wrote."""
     ours = write_with("lean", tmp_path / "lean", documents)
     theirs = write_with("whoosh", tmp_path / "whoosh", documents)
     with whoosh_index.open_dir(ours).reader() as reader:
-        written = SegmentChars.load(ours, reader.segment().segment_id())
+        written = kind.load(ours, reader.segment().segment_id())
     with whoosh_index.open_dir(theirs).reader() as reader:
-        built = SegmentChars.build(reader, theirs, reader.segment().segment_id())
+        built = kind.build(reader, theirs, reader.segment().segment_id())
+        words = {field: list(reader.lexicon(field)) for field in RANKED}
+    return written, built, words
+
+
+def test_lean_segment_comes_with_the_character_sidecar_whoosh_s_postings_give(documents, tmp_path):
+    written, built, _ = written_and_built(SegmentChars, documents, tmp_path)
     assert written is not None and written.terms.keys() == built.terms.keys()
     for char, (start, end) in built.terms.items():
         mine = written.terms[char]
@@ -115,13 +122,7 @@ def test_lean_segment_comes_with_the_character_sidecar_whoosh_s_postings_give(do
 
 
 def test_lean_segment_comes_with_the_ranked_postings_whoosh_s_postings_give(documents, tmp_path):
-    ours = write_with("lean", tmp_path / "lean", documents)
-    theirs = write_with("whoosh", tmp_path / "whoosh", documents)
-    with whoosh_index.open_dir(ours).reader() as reader:
-        written = SegmentPostings.load(ours, reader.segment().segment_id())
-    with whoosh_index.open_dir(theirs).reader() as reader:
-        built = SegmentPostings.build(reader, theirs, reader.segment().segment_id())
-        words = {field: [w for w in reader.lexicon(field)] for field in RANKED}
+    written, built, words = written_and_built(SegmentPostings, documents, tmp_path)
     assert written is not None and sorted(written.fields) == sorted(built.fields) == sorted(RANKED)
     for field in RANKED:
         assert len(words[field]) > 10
