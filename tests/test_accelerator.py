@@ -186,3 +186,7 @@ def test_the_paragraph_store_gives_what_whoosh_s_stored_fields_give(home_fixture
             else:  # written by the lean writer
                 assert mine.edges is not None and list(mine.edges) == index_terms(mine.text)[2]
         assert all(view._texts.fields(d)["report_id"] for d in live)
+        # each report's paragraphs and each paragraph's text key, as whoosh's postings and column give them
+        mine, theirs = view.facet_arrays["report"], reference.facet_arrays["report"]
+        assert mine.keys() == theirs.keys() and all(mine[r].tolist() == theirs[r].tolist() for r in theirs)
+        assert view.same_text[view.live].tolist() == reference.same_text[reference.live].tolist()

@@ -9,7 +9,7 @@ from itertools import accumulate
 
 import numpy as np
 
-from analyzers import index_terms, on_word_edges
+from analyzers import char_spans, index_terms, on_word_edges
 
 from .facets import Docs
 
@@ -30,15 +30,22 @@ class Titles:
 
     def __init__(self, titles: Mapping[str, str], report_docs: Mapping[str, np.ndarray], size: int) -> None:
         self.size = size
-        self.entries = []
-        for report_id, title in titles.items():
-            _, chars, edges = index_terms(title)
-            self.entries.append((chars, set(edges), report_docs[report_id]))
+        self.titles = list(titles.values())
+        self.docs_of = [report_docs[report_id] for report_id in titles]
+        self.chars = [char_spans(title)[0] for title in self.titles]  # as index_terms gives them, without jieba
+        self._edges: dict[int, set[int]] = {}  # a title's word edges, segmented when a search first needs them
         # every title's characters in one string, NUL between titles: one C-speed search finds the candidates
-        joined = ["".join(chars) for chars, _, _ in self.entries]
+        joined = ["".join(chars) for chars in self.chars]
         self.haystack = "\x00".join(joined)
         self.starts = list(accumulate((len(j) + 1 for j in joined), initial=0))
-        self.simple = [len(j) == len(chars) for j, (chars, _, _) in zip(joined, self.entries, strict=True)]
+        self.simple = [len(j) == len(chars) for j, chars in zip(joined, self.chars, strict=True)]
+
+    def edges(self, number: int) -> set[int]:
+        """The word edges of title `number` (jieba, once per title)."""
+        found = self._edges.get(number)
+        if found is None:
+            found = self._edges[number] = set(index_terms(self.titles[number])[2])
+        return found
 
     def docs(self, tokens: list[str], across_words: bool = False) -> Docs:
         """The paragraphs of every report whose title holds the character tokens in a row."""
@@ -50,14 +57,15 @@ class Titles:
         while at >= 0:
             number = bisect_right(self.starts, at) - 1
             if number not in done:
-                chars, edges, docs = self.entries[number]
-                if one_each and self.simple[number]:  # characters are tokens: the find gives the position
-                    hit = across_words or on_word_edges(at - self.starts[number], len(tokens), edges)
+                if across_words:
+                    hit = one_each and self.simple[number] or _edge_hits(self.chars[number], set(), tokens, True)
+                elif one_each and self.simple[number]:  # characters are tokens: the find gives the position
+                    hit = on_word_edges(at - self.starts[number], len(tokens), self.edges(number))
                 else:
-                    hit = _edge_hits(chars, edges, tokens, across_words)
+                    hit = _edge_hits(self.chars[number], self.edges(number), tokens, False)
                     done.add(number)  # every occurrence in this title looked at
                 if hit:
-                    found[docs] = True
+                    found[self.docs_of[number]] = True
                     done.add(number)
             at = self.haystack.find(joined, at + 1)
         return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Collection
 
 import numpy as np
 
@@ -56,11 +57,14 @@ def live_documents(reader) -> np.ndarray:
     return live
 
 
-def facet_arrays(reader, live: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
-    """facet → indexed value → the sorted live documents that have it, from the facet fields' posting lists."""
+def facet_arrays(reader, live: np.ndarray, skip: Collection[str] = ()) -> dict[str, dict[str, np.ndarray]]:
+    """facet → indexed value → the sorted live documents that have it, from the facet fields' posting lists (but
+    the facets in `skip`)."""
     leaves = leaves_of(reader)
     arrays: dict[str, dict[str, np.ndarray]] = {}
     for facet, field in FACET_FIELDS.items():
+        if facet in skip:
+            continue
         arrays[facet] = {}
         for term in reader.lexicon(field):
             value = term.decode("utf-8")

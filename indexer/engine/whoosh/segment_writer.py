@@ -151,7 +151,9 @@ class LeanSegmentWriter:
         self.cache: dict[tuple[str, str], list] = {}  # (field, value) → whoosh's items, for repeated values
         self.doccount = 0
         self.tokens = 0  # pre-analysed terms added: what the segment holds in memory until `finish`
-        self.texts: list[bytes] = []  # the paragraph store's entries (textstore.py)
+        self.texts: list[bytes] = []  # the paragraph store's entries (textstore.py), texts' keys, reports
+        self.text_keys: list[int] = []
+        self.report_ids: list[str] = []
         self.ranked: dict[str, tuple] = {}  # the ranked fields' postings as arrays (wordpostings.py)
 
     def add_document(self, doc: dict) -> None:
@@ -176,6 +178,8 @@ class LeanSegmentWriter:
             if column:
                 perdoc.add_column_value(name, column, field.to_column_value(value))
         self.texts.append(record(stored, doc.get(STORE_ONLY_EDGES)))  # before whoosh takes the dict over
+        self.text_keys.append(doc.get("same_text") or 0)
+        self.report_ids.append(doc.get("report_id") or "")
         perdoc.finish_stored(stored)
         self.doccount += 1
 
@@ -212,7 +216,7 @@ class LeanSegmentWriter:
         self.segment.create_compound_file(self.storage)  # takes every file named like the segment: sidecar after
         if sidecar is not None:
             save_sidecar(self.folder, self.segment.segment_id(), *sidecar)
-        save_store(self.folder, self.segment.segment_id(), self.texts)
+        save_store(self.folder, self.segment.segment_id(), self.texts, self.text_keys, self.report_ids)
         save_postings(self.folder, self.segment.segment_id(), self.ranked)
         return self.segment
 

@@ -12,6 +12,7 @@ stored fields the first time a searcher opens it.
 
 from __future__ import annotations
 
+import json
 import mmap
 import pickle
 from pathlib import Path
@@ -23,9 +24,10 @@ from .sidecars import write_atomically
 PARAGRAPH_FIELDS = ("report_id", "number", "text", "section_path", "topic_list", "edges")
 
 
-def _paths(folder: Path, segment_id: str) -> tuple[Path, Path]:
+def _paths(folder: Path, segment_id: str) -> dict[str, Path]:
     base = folder / f"{segment_id}.gst"
-    return Path(f"{base}.blob"), Path(f"{base}.offsets.npy")
+    names = {"blob": "blob", "keys": "keys.npy", "reports": "reports.json", "offsets": "offsets.npy"}
+    return {part: Path(f"{base}.{name}") for part, name in names.items()}
 
 
 def record(stored: dict, edges: tuple[int, ...] | None = None) -> bytes:
@@ -34,44 +36,68 @@ def record(stored: dict, edges: tuple[int, ...] | None = None) -> bytes:
     return pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def save_store(folder: Path, segment_id: str, records: list[bytes]) -> None:
-    """Write a segment's store (atomically: temporary names, renames, the offsets last)."""
-    blob_path, offsets_path = _paths(folder, segment_id)
+def save_store(folder: Path, segment_id: str, records: list[bytes], keys: list[int], reports: list[str]) -> None:
+    """Write a segment's store: per document its entry, its text's key (analyzers.same_text_key) and its report
+    (as runs: a report's paragraphs are written one after another); atomically, the offsets last."""
+    paths = _paths(folder, segment_id)
     offsets = np.zeros(len(records) + 1, dtype=np.int64)
     np.cumsum([len(r) for r in records], out=offsets[1:])
-    write_atomically(folder, blob_path, lambda fh: fh.writelines(records))
-    write_atomically(folder, offsets_path, lambda fh: np.save(fh, offsets))
+    runs: list[list] = []
+    for docnum, report_id in enumerate(reports):
+        if runs and runs[-1][0] == report_id and runs[-1][1] + runs[-1][2] == docnum:
+            runs[-1][2] += 1
+        else:
+            runs.append([report_id, docnum, 1])
+    listing = json.dumps(runs, ensure_ascii=False).encode("utf-8")
+    write_atomically(folder, paths["blob"], lambda fh: fh.writelines(records))
+    write_atomically(folder, paths["keys"], lambda fh: np.save(fh, np.array(keys, dtype=np.int64)))
+    write_atomically(folder, paths["reports"], lambda fh: fh.write(listing))
+    write_atomically(folder, paths["offsets"], lambda fh: np.save(fh, offsets))
 
 
 class SegmentTexts:
     """One segment's store, memory-mapped."""
 
-    def __init__(self, blob: bytes | mmap.mmap, offsets: np.ndarray) -> None:
+    def __init__(self, blob: bytes | mmap.mmap, offsets: np.ndarray, keys: np.ndarray, reports: list) -> None:
         self.blob = blob
         self.offsets = offsets.tolist()  # Python ints: one look-up per read, no numpy scalar on the way
+        self.keys = keys  # per document, its text's key
+        self.reports = reports  # (report id, first document, paragraphs) runs
 
     @classmethod
     def load(cls, folder: Path, segment_id: str) -> SegmentTexts | None:
-        """The store of a segment, or None when it has none yet."""
-        blob_path, offsets_path = _paths(folder, segment_id)
-        if not offsets_path.is_file():
+        """The store of a segment, or None when it has none yet (or one of an earlier layout)."""
+        paths = _paths(folder, segment_id)
+        if not paths["offsets"].is_file() or not paths["keys"].is_file():
             return None
-        offsets = np.load(offsets_path)
-        with blob_path.open("rb") as fh:
+        offsets = np.load(paths["offsets"])
+        with paths["blob"].open("rb") as fh:
             blob = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if offsets[-1] else b""
-        return cls(blob, offsets)
+        reports = json.loads(paths["reports"].read_text(encoding="utf-8"))
+        return cls(blob, offsets, np.load(paths["keys"], mmap_mode="r"), reports)
 
     @classmethod
     def build(cls, reader, folder: Path, segment_id: str) -> SegmentTexts:
-        """Build a segment's store from its whoosh stored fields, save it, and return it."""
-        records = [record(reader.stored_fields(d)) for d in range(reader.doc_count_all())]  # deleted ones too
+        """Build a segment's store from its whoosh stored fields and text keys, save it, and return it."""
+        stored = [reader.stored_fields(d) for d in range(reader.doc_count_all())]  # deleted ones too
+        records = [record(fields) for fields in stored]
+        if "same_text" in reader.schema and reader.has_column("same_text"):
+            keys = list(reader.column_reader("same_text"))
+        else:  # an index from before the key: every paragraph a text of its own (negative: never a text's key)
+            keys = list(range(-len(stored), 0))
+        reports = [fields.get("report_id", "") for fields in stored]
         try:
-            save_store(folder, segment_id, records)
-        except OSError:  # a read-only index: keep it in memory for this process
-            offsets = np.zeros(len(records) + 1, dtype=np.int64)
-            np.cumsum([len(r) for r in records], out=offsets[1:])
-            return cls(b"".join(records), offsets)
-        return cls.load(folder, segment_id)
+            save_store(folder, segment_id, records, keys, reports)
+        except OSError:  # a read-only index: nothing kept (the next process builds it again)
+            pass
+        return cls.load(folder, segment_id) or cls._unsaved(records, keys)
+
+    @classmethod
+    def _unsaved(cls, records: list[bytes], keys: list[int]) -> SegmentTexts:
+        offsets = np.zeros(len(records) + 1, dtype=np.int64)
+        np.cumsum([len(r) for r in records], out=offsets[1:])
+        reports = [[pickle.loads(r)[0], d, 1] for d, r in enumerate(records)]
+        return cls(b"".join(records), offsets, np.array(keys, dtype=np.int64), reports)
 
     def fields(self, local: int) -> dict:
         """The paragraph fields of a document of this segment."""
@@ -95,6 +121,23 @@ class TextStore:
             texts = SegmentTexts.load(folder, segment_id) or SegmentTexts.build(leaf, folder, segment_id)
             parts.append((texts, offset))
         return cls(parts)
+
+    def same_text(self, size: int) -> np.ndarray:
+        """Every document's text key, by global document number."""
+        keys = np.empty(size, dtype=np.int64)
+        for texts, start in zip(self.parts, self.starts, strict=True):
+            keys[start : start + len(texts.keys)] = texts.keys
+        return keys
+
+    def report_docs(self, live: np.ndarray) -> dict[str, np.ndarray]:
+        """Report id → its live documents, sorted."""
+        found: dict[str, list[np.ndarray]] = {}
+        for texts, start in zip(self.parts, self.starts, strict=True):
+            for report_id, first, count in texts.reports:
+                found.setdefault(report_id, []).append(np.arange(start + first, start + first + count))
+        docs = {r: np.concatenate(parts) if len(parts) > 1 else parts[0] for r, parts in found.items()}
+        docs = {r: d[live[d]] for r, d in docs.items()}
+        return {r: d for r, d in docs.items() if len(d)}
 
     def fields(self, docnum: int) -> dict:
         """The paragraph fields of a document."""

@@ -36,10 +36,12 @@ class WhooshView:
         self.retired = False  # replaced by a rebuilt index: closed when its last user is done
         self.size = reader.doc_count_all()
         self.live = live_documents(reader)
-        self.facet_arrays = facet_arrays(reader, self.live)
         self._chars = CharIndex.open(reader, folder) if accelerated else None
         self._scorer = Scorer(searcher, folder) if accelerated else None
         self._texts = TextStore.open(leaves_of(reader), folder) if accelerated else None
+        # each report's paragraphs from the paragraph store where there is one (3,500 whoosh posting lists fewer)
+        from_store = {"report": self._texts.report_docs(self.live)} if self._texts is not None else {}
+        self.facet_arrays = facet_arrays(reader, self.live, skip=from_store.keys()) | from_store
         self._reports: dict[str, ReportInfo] = {}
         self._titles: dict[str, str] | None = None
         self._same_text: np.ndarray | None = None
@@ -48,6 +50,8 @@ class WhooshView:
     def same_text(self) -> np.ndarray:
         """Per paragraph number, the key of its normalised text (analyzers.same_text_key); read once per view.
         An index without the column gives every paragraph a key of its own."""
+        if self._same_text is None and self._texts is not None:
+            self._same_text = self._texts.same_text(self.size)
         if self._same_text is None:
             reader = self.searcher.reader()
             keys = np.arange(self.size, dtype=np.int64) - self.size  # negative: never a text's key
