@@ -3,11 +3,13 @@ and a page read of up to a few hundred paragraphs per search, without whoosh's s
 decompression and a pickle of every field of the paragraph and its report, ~25 µs each).
 
 Per segment, `<segment id>.gst.blob` holds one pickled tuple per document (PARAGRAPH_FIELDS, in that order: the
-text's word edges too, so a page's highlights need no jieba; None in a store built from stored fields) and
-`<segment id>.gst.offsets.npy` where each starts (offsets written last: their presence means the store is whole).
-The report's fields stay in whoosh's stored fields, read once per report. Like the character sidecar, the lean
-writer writes the store with each segment, and a segment without one (whoosh merged it) gets it built from its
-stored fields the first time a searcher opens it.
+text's word edges too, so a page's highlights need no jieba; None in a store built from stored fields),
+`….keys.npy` each text's key (analyzers.same_text_key), `….reports.json` each report's run of documents, and
+`….offsets.npy` where each entry starts (written last: its presence means the store is whole). Keys and runs make
+a searcher's start-up cheap (no column read value by value, no posting list per report). The report's fields stay
+in whoosh's stored fields, read once per view. Like the character sidecar, the lean writer writes the store with
+each segment, and a segment without one (whoosh merged it, or an index from before) gets it built from its stored
+fields the first time a searcher opens it.
 """
 
 from __future__ import annotations
