@@ -82,7 +82,7 @@ def ours(home: str, queries_file: str, related: str) -> None:
     """The child process: open the index as a server would and answer the warm-up and the stream; print JSON."""
     from indexer import Instance, SearchRequest, open_backend
 
-    read_files(Path(home) / "index")
+    read_files((Path(home) / "index").resolve())
     backend = open_backend(Instance(Path(home)).start())
     todo = json.loads(Path(queries_file).read_text(encoding="utf-8"))
 
