@@ -9,7 +9,7 @@ Before an engine starts, its index files are read once, so that each finds them 
 has run a while would (else the first engine run after an indexing pays for the disk, the others not).
 Ours runs in a fresh process as `govsearch serve` would, twice: the hits alone (exact matches, count, facets, top 10
 with highlights: what the references do) and the whole page (also the related tier where the page has room). The
-references (stream_engines.py; tantivy is a benchmark-only dependency: `pip install tantivy==0.27.0`) are built
+references (stream_engines.py; tantivy is a benchmark-only dependency: `pip install -e ".[bench]"`) are built
 once into --cache and reused. Printed: p50/p95/p99/max per engine, the ratio to tantivy, and how often the counts
 agree with ours.
 """
@@ -117,6 +117,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, help="where the reference indexes are kept (default: temporary)")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args(argv)
+    try:
+        import tantivy  # noqa: F401
+    except ImportError:
+        print('tantivy is not installed: pip install -e ".[bench]"', file=sys.stderr)
+        return 2
+    if not (args.home / "index").exists():
+        print(f"no index in {args.home}: govsearch index --home {args.home} CORPUS", file=sys.stderr)
+        return 2
     cache = args.cache or Path(tempfile.mkdtemp(prefix="govsearch-stream-"))
     cache.mkdir(parents=True, exist_ok=True)
     paragraphs = load_paragraphs(args.home, cache)
