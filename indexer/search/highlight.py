@@ -78,9 +78,9 @@ def match_spans(text: str, needles: list[str], edges: frozenset[int] | None = No
     """Character spans of `text` where a needle occurs, by the same exact-character rule as search; with the
     text's word `edges` (token positions), only occurrences inside one word or from edge to edge."""
     if edges is None:
-        folded = [fold(n) for n in needles]
-        if all(_CJK_RUN.fullmatch(n) for n in folded):  # each character a token: a plain find, spaces aside
-            return _merge(_plain_spans(fold(text), folded))
+        plain = _plain_needles(tuple(needles))
+        if plain is not None:  # each character a token: a plain find, spaces aside
+            return _merge(_plain_spans(fold(text), plain))
     compact, starts, token_starts, token_ends = _compact(text)
     spans = []
     for needle in needles:
@@ -95,6 +95,13 @@ def match_spans(text: str, needles: list[str], edges: frozenset[int] | None = No
                 spans.append((token_starts[first], token_ends[last]))
             at = compact.find(wanted, at + 1)
     return _merge(spans)
+
+
+@functools.lru_cache(maxsize=4096)
+def _plain_needles(needles: tuple[str, ...]) -> list[str] | None:
+    """The needles folded, when every one is a word of Chinese characters only (else None: token by token)."""
+    folded = [fold(n) for n in needles]
+    return folded if all(_CJK_RUN.fullmatch(n) for n in folded) else None
 
 
 def _plain_spans(folded: str, needles: list[str]) -> list[tuple[int, int]]:

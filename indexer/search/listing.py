@@ -97,15 +97,22 @@ def _rank(sel: Selection, final: Docs, partial: Docs, sort: str, deadline: float
 def _rerank(sel: Selection, score: float, docnum: int) -> tuple[int, float, bool]:
     """(words found as typed, BM25F adjusted on the text): an expansion never outranks the word itself."""
     para = sel.paragraph(docnum)
-    nodes = sel.plan.soft or [sel.plan.tree]
     literal, spans = 0, []
-    for node in nodes:
-        typed, needles = [t.text for t in q.positive_texts(node)], sel.plan.needles(node)
+    for typed, needles in _words_of(sel):
         spans.append(match_spans(para.text, needles))
         in_text = bool(spans[-1]) if typed == needles else bool(match_spans(para.text, typed))
         # a report's title and headings recur on many paragraphs: each looked at once per request
         literal += in_text or _typed_around(sel, para.report.title, para.section, typed)
     return literal, rerank(score, para.text, spans), is_glossary(para.text, para.section)
+
+
+def _words_of(sel: Selection) -> list[tuple[list[str], list[str]]]:
+    """Per word a hit may miss (or the whole query): its positive words as typed, and every string it is found by."""
+    found = sel.seen.get("words")
+    if found is None:
+        nodes = sel.plan.soft or [sel.plan.tree]
+        found = sel.seen["words"] = [([t.text for t in q.positive_texts(n)], sel.plan.needles(n)) for n in nodes]
+    return found
 
 
 def _typed_around(sel: Selection, title: str, section: tuple[str, ...], typed: list[str]) -> bool:
