@@ -141,37 +141,36 @@ class FacetSets:
 
 @dataclass(frozen=True)
 class FacetIndex:
-    """One facet's values both ways: value → paragraphs (flat) and paragraph → values (compressed rows), so that a
-    set of hits is counted per value in one pass, over the hits when they are few or the values' lists when not."""
+    """One facet's (paragraph, value) pairs in paragraph order, with where each paragraph's start, so that a set of
+    hits is counted per value in one pass: over the hits' own pairs when they are few, over all pairs when not."""
 
     names: list[str]
     place: dict[str, int]
-    docs: np.ndarray  # every value's paragraphs, one value after another
-    values: np.ndarray  # the value (its place in names) of each entry of docs
-    rows: np.ndarray  # per paragraph, where its values start in by_doc (size + 1 offsets)
-    by_doc: np.ndarray  # the values of paragraph 0, then of paragraph 1, …
+    docs: np.ndarray  # the paragraph of each pair, ascending
+    values: np.ndarray  # the value (its place in names) of each pair
+    rows: np.ndarray  # per paragraph, where its pairs start (size + 1 offsets)
 
     @classmethod
     def of(cls, arrays: dict[str, np.ndarray], size: int) -> FacetIndex:
         """The index of a facet's value → sorted paragraphs arrays."""
         names = list(arrays)
-        lengths = [len(arrays[n]) for n in names]
         docs = np.concatenate([arrays[n] for n in names]).astype(np.int64) if names else _EMPTY
-        values = np.repeat(np.arange(len(names), dtype=np.int64), lengths)
+        values = np.repeat(np.arange(len(names), dtype=np.int64), [len(arrays[n]) for n in names])
         order = np.argsort(docs, kind="stable")
-        rows = np.searchsorted(docs[order], np.arange(size + 1))
-        return cls(names, {n: i for i, n in enumerate(names)}, docs, values, rows, values[order])
+        docs, values = docs[order], values[order]
+        rows = np.searchsorted(docs, np.arange(size + 1))
+        return cls(names, {n: i for i, n in enumerate(names)}, docs, values, rows)
 
     def counts(self, mask: Docs) -> np.ndarray:
         """How many paragraphs of `mask` have each value."""
         hits = np.flatnonzero(mask)
-        if len(hits) * 4 < len(self.docs):  # few hits: their own values
+        if len(hits) * 4 < len(self.docs):  # few hits: their own pairs
             starts, ends = self.rows[hits], self.rows[hits + 1]
             lengths = ends - starts
             total = int(lengths.sum())
             where = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
-            return np.bincount(self.by_doc[where], minlength=len(self.names))
-        return np.bincount(self.values[mask[self.docs]], minlength=len(self.names))
+            return np.bincount(self.values[where], minlength=len(self.names))
+        return np.bincount(self.values[mask[self.docs]], minlength=len(self.names))  # in paragraph order
 
 
 def _last(value: str) -> str:
