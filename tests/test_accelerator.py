@@ -190,3 +190,7 @@ def test_the_paragraph_store_gives_what_whoosh_s_stored_fields_give(home_fixture
         mine, theirs = view.facet_arrays["report"], reference.facet_arrays["report"]
         assert mine.keys() == theirs.keys() and all(mine[r].tolist() == theirs[r].tolist() for r in theirs)
         assert view.same_text[view.live].tolist() == reference.same_text[reference.live].tolist()
+        # each title's word edges, kept by the lean writer (a store built from stored fields has none)
+        edges = view.title_edges
+        assert edges == {} if rebuilt else edges.keys() == view.report_titles.keys()
+        assert all(list(edges[r]) == index_terms(view.report_titles[r])[2] for r in edges)

@@ -9,7 +9,7 @@ paragraphs of each facet value, and stored paragraphs by number. The engine-neut
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
@@ -40,6 +40,7 @@ class EngineView(Protocol):
     # facet (region, year, topic, and report: report id) → indexed value → sorted live paragraph numbers
     facet_arrays: Mapping[str, Mapping[str, np.ndarray]]
     report_titles: Mapping[str, str]  # report id → title, for every report with a live paragraph
+    title_edges: Mapping[str, Sequence[int]]  # report id → its title's word edges, where the engine kept them
     same_text: np.ndarray  # per paragraph: the key of its normalised text (analyzers.same_text_key)
 
     def docs_with(self, tokens: list[str], across_words: bool = False) -> np.ndarray:

@@ -74,7 +74,7 @@ class SearchService:
         """The report titles of a view, ready for matching, made once per view."""
         cached = self._titles
         if cached is None or cached[0] is not view:
-            titles = Titles(view.report_titles, view.facet_arrays.get("report", {}), view.size)
+            titles = Titles(view.report_titles, view.facet_arrays.get("report", {}), view.size, view.title_edges)
             cached = self._titles = (view, titles)
         return cached[1]
 

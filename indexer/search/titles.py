@@ -4,7 +4,7 @@ report): the same exact characters and word-edge rule as the engine's matching o
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from itertools import accumulate
 
 import numpy as np
@@ -28,12 +28,20 @@ def _edge_hits(chars: list[str], edges: set[int], tokens: list[str], across_word
 class Titles:
     """Every report's title as characters with word edges, and each report's paragraphs."""
 
-    def __init__(self, titles: Mapping[str, str], report_docs: Mapping[str, np.ndarray], size: int) -> None:
+    def __init__(
+        self,
+        titles: Mapping[str, str],
+        report_docs: Mapping[str, np.ndarray],
+        size: int,
+        edges: Mapping[str, Sequence[int]] | None = None,
+    ) -> None:
         self.size = size
         self.titles = list(titles.values())
         self.docs_of = [report_docs[report_id] for report_id in titles]
         self.chars = [char_spans(title)[0] for title in self.titles]  # as index_terms gives them, without jieba
-        self._edges: dict[int, set[int]] = {}  # a title's word edges, segmented when a search first needs them
+        # a title's word edges: as the engine kept them, else segmented when a search first needs them
+        kept = edges or {}
+        self._edges = {n: set(kept[r]) for n, r in enumerate(titles) if r in kept}
         # every title's characters in one string, NUL between titles: one C-speed search finds the candidates
         joined = ["".join(chars) for chars in self.chars]
         self.haystack = "\x00".join(joined)

@@ -14,7 +14,9 @@ from ...ingest.reports import Report, report_digest
 from ...records import REGION_SEPARATOR
 
 _FIELD_GAP = 2  # positions left between headings and text, so no phrase spans the two
-STORE_ONLY_EDGES = "_edges"  # a document's key that the lean writer keeps in the paragraph store (textstore.py)
+# keys of a document that the lean writer keeps in the paragraph store only (textstore.py), not as whoosh fields:
+# the word edges of the paragraph's text and of its report's title
+STORE_ONLY_EDGES, STORE_ONLY_TITLE_EDGES = "_edges", "_title_edges"
 
 
 def _chars(text: str) -> tuple[list[str], list[str], tuple[list[str], list[int]]]:
@@ -31,7 +33,7 @@ def region_values(region: tuple[str, ...]) -> list[str]:
 def report_documents(report: Report) -> list[dict]:
     """The index documents of one report, one per paragraph, fields analysed (every text segmented once)."""
     digest = report_digest(report)
-    title_words = index_terms(report.title)[0]  # the title's characters are matched per report (search/titles.py)
+    title_words, _, title_edges = index_terms(report.title)  # its characters are matched per report (titles.py)
     headings: dict[tuple[str, ...], tuple[list[str], list[str], tuple[list[str], list[int]]]] = {}
     regions = region_values(report.region)
     added = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
@@ -66,7 +68,8 @@ def report_documents(report: Report) -> list[dict]:
                 "added": added,
                 "same_text": same_text_key(para.text),
                 "reader": report.reader,
-                STORE_ONLY_EDGES: tuple(text_edges[1]),  # for the paragraph store only, not a whoosh field
+                STORE_ONLY_EDGES: tuple(text_edges[1]),
+                STORE_ONLY_TITLE_EDGES: tuple(title_edges),
             }
         )
     return docs

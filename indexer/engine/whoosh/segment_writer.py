@@ -24,7 +24,7 @@ from analyzers import PreAnalysed
 from .blocks import LEVEL, PostingsFile, write_field
 from .charindex import FIELD as CHARS
 from .charindex import POSITION_BITS, save_sidecar
-from .documents import STORE_ONLY_EDGES
+from .documents import STORE_ONLY_EDGES, STORE_ONLY_TITLE_EDGES
 from .postings import SortedPostings, length_bytes, sort_postings
 from .textstore import record, save_store
 from .w3 import PerDocWriter, TermIndex, W3Codec
@@ -153,12 +153,12 @@ class LeanSegmentWriter:
         self.tokens = 0  # pre-analysed terms added: what the segment holds in memory until `finish`
         self.texts: list[bytes] = []  # the paragraph store's entries (textstore.py), texts' keys, reports
         self.text_keys: list[int] = []
-        self.report_ids: list[str] = []
+        self.report_ids: list[tuple[str, tuple[int, ...] | None]] = []  # (report id, its title's word edges)
         self.ranked: dict[str, tuple] = {}  # the ranked fields' postings as arrays (wordpostings.py)
 
     def add_document(self, doc: dict) -> None:
         """Add one document: field name → value, as for whoosh's add_document (None values are skipped)."""
-        unknown = doc.keys() - self.names - {STORE_ONLY_EDGES}
+        unknown = doc.keys() - self.names - {STORE_ONLY_EDGES, STORE_ONLY_TITLE_EDGES}
         if unknown:
             raise ValueError(f"no such field(s) in the schema: {', '.join(sorted(unknown))}")
         docnum, perdoc = self.doccount, self.perdoc
@@ -179,7 +179,7 @@ class LeanSegmentWriter:
                 perdoc.add_column_value(name, column, field.to_column_value(value))
         self.texts.append(record(stored, doc.get(STORE_ONLY_EDGES)))  # before whoosh takes the dict over
         self.text_keys.append(doc.get("same_text") or 0)
-        self.report_ids.append(doc.get("report_id") or "")
+        self.report_ids.append((doc.get("report_id") or "", doc.get(STORE_ONLY_TITLE_EDGES)))
         perdoc.finish_stored(stored)
         self.doccount += 1
 

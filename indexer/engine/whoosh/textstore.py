@@ -4,7 +4,8 @@ decompression and a pickle of every field of the paragraph and its report, ~25 �
 
 Per segment, `<segment id>.gst.blob` holds one pickled tuple per document (PARAGRAPH_FIELDS, in that order: the
 text's word edges too, so a page's highlights need no jieba; None in a store built from stored fields),
-`….keys.npy` each text's key (analyzers.same_text_key), `….reports.json` each report's run of documents, and
+`….keys.npy` each text's key (analyzers.same_text_key), `….reports.json` each report's run of documents (with
+its title's word edges), and
 `….offsets.npy` where each entry starts (written last: its presence means the store is whole). Keys and runs make
 a searcher's start-up cheap (no column read value by value, no posting list per report). The report's fields stay
 in whoosh's stored fields, read once per view. Like the character sidecar, the lean writer writes the store with
@@ -38,18 +39,21 @@ def record(stored: dict, edges: tuple[int, ...] | None = None) -> bytes:
     return pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def save_store(folder: Path, segment_id: str, records: list[bytes], keys: list[int], reports: list[str]) -> None:
+def save_store(
+    folder: Path, segment_id: str, records: list[bytes], keys: list[int], reports: list[tuple[str, object]]
+) -> None:
     """Write a segment's store: per document its entry, its text's key (analyzers.same_text_key) and its report
-    (as runs: a report's paragraphs are written one after another); atomically, the offsets last."""
+    with its title's word edges (None: not known), kept as runs (a report's paragraphs are written one after
+    another); atomically, the offsets last."""
     paths = _paths(folder, segment_id)
     offsets = np.zeros(len(records) + 1, dtype=np.int64)
     np.cumsum([len(r) for r in records], out=offsets[1:])
     runs: list[list] = []
-    for docnum, report_id in enumerate(reports):
+    for docnum, (report_id, title_edges) in enumerate(reports):
         if runs and runs[-1][0] == report_id and runs[-1][1] + runs[-1][2] == docnum:
             runs[-1][2] += 1
         else:
-            runs.append([report_id, docnum, 1])
+            runs.append([report_id, docnum, 1, list(title_edges) if title_edges is not None else None])
     listing = json.dumps(runs, ensure_ascii=False).encode("utf-8")
     write_atomically(folder, paths["blob"], lambda fh: fh.writelines(records))
     write_atomically(folder, paths["keys"], lambda fh: np.save(fh, np.array(keys, dtype=np.int64)))
@@ -87,7 +91,7 @@ class SegmentTexts:
             keys = list(reader.column_reader("same_text"))
         else:  # an index from before the key: every paragraph a text of its own (negative: never a text's key)
             keys = list(range(-len(stored), 0))
-        reports = [fields.get("report_id", "") for fields in stored]
+        reports = [(fields.get("report_id", ""), None) for fields in stored]
         try:
             save_store(folder, segment_id, records, keys, reports)
         except OSError:  # a read-only index: nothing kept (the next process builds it again)
@@ -98,7 +102,7 @@ class SegmentTexts:
     def _unsaved(cls, records: list[bytes], keys: list[int]) -> SegmentTexts:
         offsets = np.zeros(len(records) + 1, dtype=np.int64)
         np.cumsum([len(r) for r in records], out=offsets[1:])
-        reports = [[pickle.loads(r)[0], d, 1] for d, r in enumerate(records)]
+        reports = [[pickle.loads(r)[0], d, 1, None] for d, r in enumerate(records)]
         return cls(b"".join(records), offsets, np.array(keys, dtype=np.int64), reports)
 
     def fields(self, local: int) -> dict:
@@ -135,11 +139,15 @@ class TextStore:
         """Report id → its live documents, sorted."""
         found: dict[str, list[np.ndarray]] = {}
         for texts, start in zip(self.parts, self.starts, strict=True):
-            for report_id, first, count in texts.reports:
+            for report_id, first, count, *_ in texts.reports:
                 found.setdefault(report_id, []).append(np.arange(start + first, start + first + count))
         docs = {r: np.concatenate(parts) if len(parts) > 1 else parts[0] for r, parts in found.items()}
         docs = {r: d[live[d]] for r, d in docs.items()}
         return {r: d for r, d in docs.items() if len(d)}
+
+    def title_edges(self) -> dict[str, list[int]]:
+        """Report id → its title's word edges, for the reports whose store kept them."""
+        return {run[0]: run[3] for texts in self.parts for run in texts.reports if len(run) > 3 and run[3] is not None}
 
     def fields(self, docnum: int) -> dict:
         """The paragraph fields of a document."""

@@ -69,6 +69,11 @@ class WhooshView:
             self._titles = {report_id: reports[report_id].title for report_id in self.facet_arrays["report"]}
         return self._titles
 
+    @property
+    def title_edges(self) -> dict[str, list[int]]:
+        """Report id → its title's word edges, as the paragraph store kept them (empty without one)."""
+        return self._texts.title_edges() if self._texts is not None else {}
+
     def all_reports(self) -> dict[str, ReportInfo]:
         """Every report with a live paragraph, from its first paragraph's stored fields (read once per view, so
         paragraphs come from the paragraph store alone)."""
