@@ -1,7 +1,7 @@
 """A stream of distinct queries, as a server sees it: ours beside tantivy and SQLite FTS5 on the same paragraphs.
 
     python benchmarks/stream.py --home DIR                 # an instance folder with an index (`govsearch index`)
-    python benchmarks/stream.py --home DIR --queries 300 --seed 18 --cache DIR --json figures.json
+    python benchmarks/stream.py --home DIR --queries 300 --seed 18 --rounds 3 --cache DIR --json figures.json
 
 The queries are drawn reproducibly (seeded) from the indexed paragraphs' own words (stream_engines.draw_stream);
 each engine answers 30 warm-up queries of another draw, then every query of the stream once, in the same order.
@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import pickle
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -115,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=300, help="distinct queries in the stream")
     parser.add_argument("--seed", type=int, default=18)
     parser.add_argument("--cache", type=Path, help="where the reference indexes are kept (default: temporary)")
+    parser.add_argument("--rounds", type=int, default=3, help="measure every engine this many times, interleaved")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args(argv)
     try:
@@ -132,44 +134,59 @@ def main(argv: list[str] | None = None) -> int:
     warmup, stream = drawn[:WARMUP], drawn[WARMUP:]
     queries_file = cache / "queries.json"
     queries_file.write_text(json.dumps({"warmup": warmup, "stream": stream}, ensure_ascii=False), encoding="utf-8")
-    results = {}
-    for mode in ("hits", "page"):
-        results[f"govsearch ({mode})"] = run_ours(args.home, queries_file, mode)
     references = {
         "tantivy 0.27": (tantivy_engine, cache / f"tantivy-{len(paragraphs)}"),
         "sqlite fts5": (fts5_engine, cache / f"fts5-{len(paragraphs)}.db"),
     }
+    answers = {}
     for name, (build, where) in references.items():
         started = time.perf_counter()
-        answer = build(paragraphs, where)
-        read_files(where)
+        answers[name] = (build(paragraphs, where), where)
         print(f"{name}: ready in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-        results[name] = time_stream(answer, warmup, stream)
-    figures = report(results, len(paragraphs), stream)
+    rounds = []
+    for _ in range(args.rounds):  # every engine once a round, so that the machine's drift touches them alike
+        results = {f"govsearch ({mode})": run_ours(args.home, queries_file, mode) for mode in ("hits", "page")}
+        for name, (answer, where) in answers.items():
+            read_files(where)
+            results[name] = time_stream(answer, warmup, stream)
+        rounds.append(results)
+    figures = report(rounds, len(paragraphs), stream)
     if args.json:
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 
 
-def report(results: dict[str, tuple[list[float], list[int]]], paragraphs: int, stream: list[str]) -> dict:
-    """Print the table; return the figures."""
-    base = percentiles(results["tantivy 0.27"][0])
-    ours_counts = results["govsearch (hits)"][1]
-    figures = {"paragraphs": paragraphs, "queries": len(stream), "engines": {}}
-    print(f"{len(stream)} distinct queries over {paragraphs:,} paragraphs, each answered once\n")
-    print(f"{'engine':<20} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8}   ÷ tantivy p50/p95   counts = ours")
-    for name, (latencies, counts) in results.items():
-        p = percentiles(latencies)
+def report(rounds: list[dict[str, tuple[list[float], list[int]]]], paragraphs: int, stream: list[str]) -> dict:
+    """Print the table (per engine, the median over the rounds of each figure, and of its ratio to tantivy's in
+    the same round); return the figures."""
+    ours_counts = rounds[0]["govsearch (hits)"][1]
+    figures: dict = {"paragraphs": paragraphs, "queries": len(stream), "rounds": len(rounds), "engines": {}}
+    print(f"{len(stream)} distinct queries over {paragraphs:,} paragraphs, each answered once a round; medians of")
+    print(f"{len(rounds)} rounds (the p50 ratio's range over the rounds in brackets)\n")
+    print(f"{'engine':<20} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8}   ÷ tantivy p50/p95       counts = ours")
+    for name, (_, counts) in rounds[0].items():
+        each = [percentiles(r[name][0]) for r in rounds]
+        base = [percentiles(r["tantivy 0.27"][0]) for r in rounds]
+        p = {k: statistics.median(e[k] for e in each) for k in each[0]}
+        ratios = [e["p50_ms"] / b["p50_ms"] for e, b in zip(each, base, strict=True)]
+        ratio95 = statistics.median(e["p95_ms"] / b["p95_ms"] for e, b in zip(each, base, strict=True))
         same = sum(a == b for a, b in zip(counts, ours_counts, strict=True)) / len(stream)
         off = sum(abs(a - b) for a, b in zip(counts, ours_counts, strict=True)) / max(1, sum(ours_counts))
-        figures["engines"][name] = {**p, "same_count_share": same, "count_difference": off}
+        figures["engines"][name] = {
+            **p,
+            "ratio_p50": statistics.median(ratios),
+            "ratio_p95": ratio95,
+            "rounds": each,
+            "same_count_share": same,
+            "count_difference": off,
+        }
         print(
             f"{name:<20} {p['p50_ms']:8.1f} {p['p95_ms']:8.1f} {p['p99_ms']:8.1f} {p['max_ms']:8.1f}"
-            f"   {p['p50_ms'] / base['p50_ms']:5.1f}× {p['p95_ms'] / base['p95_ms']:5.1f}×"
+            f"   {statistics.median(ratios):4.1f}× ({min(ratios):.1f}–{max(ratios):.1f}) {ratio95:4.1f}×"
             f"   {same:4.0%} (all hits ±{off:.1%})"
         )
-    slow = sorted(zip(results["govsearch (hits)"][0], stream, strict=True), reverse=True)[:10]
-    print("\nour slowest (hits):")
+    slow = sorted(zip(rounds[-1]["govsearch (hits)"][0], stream, strict=True), reverse=True)[:10]
+    print("\nour slowest (hits, last round):")
     for ms, query in slow:
         print(f"  {ms:8.1f} ms  {query}")
     return figures
