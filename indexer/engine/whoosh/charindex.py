@@ -2,8 +2,10 @@
 
 whoosh stays the index of record: its `chars` field holds the same postings, and a phrase query over it gives the
 same documents (a test pins that). Matching a phrase there runs position by position in Python; here each
-character's occurrences are one sorted int64 array of `docnum << 24 | position`, so a phrase c1 c2 … ck matches
-where key(c1) + i is in key(c(i+1)) for every i: k − 1 intersections in C.
+character's occurrences are one sorted int64 array of `docnum << 24 | position` (a one-character word is a look-up),
+and every two adjacent characters' occurrences another, with the word edges around them (pairs.py), so a longer word
+intersects a few pair lists in C and the word-edge rule is read from the same keys. The EDGE term stays in whoosh's
+postings (the plain path's reference); here it lives only in the pairs' flags.
 
 Files are named like the segment's own files (`MAIN_<segment id>.gsc…`), so whoosh deletes them with their
 segment. The lean segment writer writes them with each segment; a segment without them (one whoosh merged)
@@ -88,7 +90,11 @@ class SegmentChars:
         listing = json.loads(paths["terms"].read_text(encoding="utf-8"))
         if not isinstance(listing, dict) or listing.get("version") != SIDECAR_VERSION:  # characters only, EDGE kept
             terms = {k: tuple(v) for k, v in listing.items()}
-            save_sidecar(folder, segment_id, terms, np.load(paths["keys"], mmap_mode="r"))
+            keys = np.load(paths["keys"], mmap_mode="r")
+            try:
+                save_sidecar(folder, segment_id, terms, keys)
+            except OSError:  # a read-only index: upgraded in memory for this process
+                return cls.of(terms, keys)
             return cls.load(folder, segment_id)
         terms = {t: tuple(b) for t, b in zip(listing["terms"], listing["bounds"], strict=True)}
         arrays = {name: np.load(paths[name], mmap_mode="r") for name in ARRAYS}
