@@ -94,28 +94,28 @@ class SegmentPostings:
             pass  # a read-only index: keep them in memory for this process
         return cls(fields)
 
-    def frequency(self, field: str, word: bytes) -> int:
-        """How many postings a word has in a field here (0 when none, or the field is not stored here)."""
-        found = self.fields.get(field)
-        if found is None:
-            return 0
-        hashes, bounds = found[0], found[1]
-        key = word_hash(word)
-        at = int(np.searchsorted(hashes, key))
-        return int(bounds[at, 1] - bounds[at, 0]) if at < len(hashes) and hashes[at] == key else 0
-
-    def postings(self, field: str, word: bytes) -> tuple[np.ndarray, np.ndarray] | None:
-        """(local document numbers, weights) of a word in a field; None when the field is not stored here."""
+    def _span(self, field: str, word: bytes) -> tuple[int, int] | None:
+        """Where a word's postings stand in a field's arrays ((0, 0) when it has none); None without the field."""
         found = self.fields.get(field)
         if found is None:
             return None
-        hashes, bounds, docs, weights = found
+        hashes, bounds = found[0], found[1]
         key = word_hash(word)
         at = int(np.searchsorted(hashes, key))
-        if at == len(hashes) or hashes[at] != key:
-            return docs[:0], weights[:0]
-        start, end = int(bounds[at, 0]), int(bounds[at, 1])
-        return docs[start:end], weights[start:end]
+        return (int(bounds[at, 0]), int(bounds[at, 1])) if at < len(hashes) and hashes[at] == key else (0, 0)
+
+    def frequency(self, field: str, word: bytes) -> int:
+        """How many postings a word has in a field here (0 when none, or the field is not stored here)."""
+        span = self._span(field, word)
+        return span[1] - span[0] if span else 0
+
+    def postings(self, field: str, word: bytes) -> tuple[np.ndarray, np.ndarray] | None:
+        """(local document numbers, weights) of a word in a field; None when the field is not stored here."""
+        span = self._span(field, word)
+        if span is None:
+            return None
+        docs, weights = self.fields[field][2:]
+        return docs[span[0] : span[1]], weights[span[0] : span[1]]
 
 
 def _all_postings(reader, field: str, word: bytes) -> tuple[np.ndarray, np.ndarray]:
