@@ -35,6 +35,16 @@ class IndexOutdated(Exception):
     """The index was built by an older govsearch whose schema lacks fields this one writes."""
 
 
+class ClusterError(Exception):
+    """A distributed engine that could not answer or take a write (every node down, no leader within the retry
+    bound, or only nodes still loading): the message names the nodes and what they said; nothing is shown as
+    complete that is not, and nothing written is dropped silently."""
+
+    def __init__(self, message: str, zh: str = "") -> None:
+        super().__init__(message)
+        self.zh = zh or message
+
+
 class SettingError(ValueError):
     """A setting whose value govsearch cannot use (e.g. GOVSEARCH_ENGINE naming no engine)."""
 

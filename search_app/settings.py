@@ -45,5 +45,7 @@ def load(overrides: dict | None = None) -> dict:
                 values[name] = kind(raw)
             except ValueError as exc:
                 raise SettingError(f"GOVSEARCH_{name} must be a whole number, not {raw!r}") from exc
+    if os.environ.get("GOVSEARCH_BACKEND") and not os.environ.get("GOVSEARCH_ENGINE"):
+        values["ENGINE"] = os.environ["GOVSEARCH_BACKEND"]  # the name the scale-out docs use
     values.update(overrides or {})
     return values

@@ -10,7 +10,7 @@ from ..errors import SettingError
 from .base import Engine, EngineView, Rebuild, SearchBackend
 
 # engine name → (sub-package, class): imported only when chosen
-_ENGINES = {"whoosh": (".whoosh", "WhooshEngine")}
+_ENGINES = {"whoosh": (".whoosh", "WhooshEngine"), "typesense": (".typesense.engine", "TypesenseEngine")}
 ENGINES = tuple(_ENGINES)
 DEFAULT_ENGINE = ENGINES[0]
 
