@@ -13,7 +13,16 @@ Three layers, dependencies pointing one way (ingest and search never import an e
 from .backend import open_backend
 from .build import IndexSummary, index_files, remove_reports
 from .engine import DEFAULT_ENGINE, ENGINES, Rebuild, SearchBackend
-from .errors import ConfigFileError, IndexBusy, IndexMissing, IndexOutdated, QueryError, ReportError, SettingError
+from .errors import (
+    ClusterError,
+    ConfigFileError,
+    IndexBusy,
+    IndexMissing,
+    IndexOutdated,
+    QueryError,
+    ReportError,
+    SettingError,
+)
 from .ingest.files import find_report_files
 from .ingest.reports import Paragraph, Report, read_report
 from .ingest.topics import Taxonomy, TaxonomyError, load_taxonomy
@@ -35,6 +44,7 @@ from .search.query import describe, parse_query
 from .search.synonyms import SynonymError
 
 __all__ = [
+    "ClusterError",
     "BUNDLED_CORPUS",
     "DEFAULT_ENGINE",
     "ENGINES",

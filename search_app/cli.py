@@ -1,4 +1,4 @@
-"""The `govsearch` command: index, search, reports, stats, show, remove, serve, saved."""
+"""The `govsearch` command: index, search, reports, stats, show, remove, serve, saved, cluster."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from indexer import (
 
 from . import settings
 from .cli_common import Group, backend_of, echo_explain, echo_hit, home_option, instance_of, no_index, progress_bar
+from .cluster_cli import cluster_group
 from .saved_cli import saved_group
 
 
@@ -208,3 +209,4 @@ def serve_command(host: str, port: int, workers: int, home: str) -> None:
 
 
 main.add_command(saved_group)
+main.add_command(cluster_group)

@@ -11,6 +11,7 @@ from tqdm import tqdm
 
 from indexer import (
     FOUND_ZH,
+    ClusterError,
     ConfigFileError,
     Hit,
     IndexBusy,
@@ -42,7 +43,7 @@ class Group(click.Group):
             raise click.ClickException(f"{exc}\nSee `govsearch search --help` for the query syntax.") from exc
         except ConfigFileError as exc:
             raise click.ClickException(f"{exc}\nFix that line of the file and run again.") from exc
-        except (IndexBusy, IndexOutdated, IndexMissing, SavedError, SettingError) as exc:
+        except (ClusterError, IndexBusy, IndexOutdated, IndexMissing, SavedError, SettingError) as exc:
             raise click.ClickException(str(exc)) from exc
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 
-from indexer import ConfigFileError, IndexBusy, IndexMissing, IndexOutdated, QueryError, SearchRequest
+from indexer import ClusterError, ConfigFileError, IndexBusy, IndexMissing, IndexOutdated, QueryError, SearchRequest
 
 from .params import repaired
 from .saved_store import SavedError
@@ -18,6 +18,7 @@ _STATUS = {
     IndexOutdated: (503, "索引需要重建"),
     IndexBusy: (503, "索引正在写入"),
     ConfigFileError: (503, "配置文件有误"),
+    ClusterError: (503, "检索集群暂时不可用"),
 }
 
 
