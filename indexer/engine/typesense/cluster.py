@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .config import DEFAULT_API_KEY, Node
 
+_STARTED: dict[int, subprocess.Popen] = {}  # kept: a Popen collected while its node runs would warn
 LOCAL_NODES = (Node("127.0.0.1", 8108, 8107), Node("127.0.0.1", 8118, 8117), Node("127.0.0.1", 8128, 8127))
 
 
@@ -80,6 +81,7 @@ class LocalCluster:
             process = subprocess.Popen(  # noqa: S603 - our own arguments
                 command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
             )
+        _STARTED[process.pid] = process
         running[name] = process.pid
         self._pids_file().write_text(json.dumps(running), encoding="utf-8")
         return process.pid
@@ -129,6 +131,9 @@ def _alive(pid: int) -> bool:
 def _wait_gone(pid: int, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if pid in _STARTED and _STARTED[pid].poll() is not None:
+            del _STARTED[pid]
+            return True
         try:
             os.waitpid(pid, os.WNOHANG)
         except ChildProcessError:

@@ -9,9 +9,11 @@ down for a while after it fails, and reads apart from writes failed none.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -111,7 +113,19 @@ class Connection:
             return None
 
 
+@functools.lru_cache(maxsize=16)
+def connection_for(settings: ClusterSettings) -> Connection:
+    """The one Connection of this process to a cluster (its clients keep their sockets open for reuse)."""
+    return Connection(settings)
+
+
 def _client(node: Node, api_key: str) -> typesense.Client:
+    with warnings.catch_warnings():  # typesense 2.1 warns of its own deprecated analytics API on every client
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return _new_client(node, api_key)
+
+
+def _new_client(node: Node, api_key: str) -> typesense.Client:
     return typesense.Client(
         {
             "nodes": [{"host": node.host, "port": str(node.port), "protocol": "http"}],

@@ -16,7 +16,7 @@ from ...records import ReportInfo, StoredParagraph
 from ..base import Outcome, ReadReport, Rebuild, Task
 from . import state as st
 from .config import ClusterSettings
-from .connection import Connection
+from .connection import Connection, connection_for
 from .mirror import Mirror, load_mirror
 from .view import TypesenseView
 from .writing import Run, finish, index_run, sweep
@@ -27,7 +27,7 @@ class TypesenseEngine:
 
     def __init__(self, home: Path, accelerated: bool = True, settings: ClusterSettings | None = None) -> None:
         self.home = home
-        self.conn = Connection(settings or ClusterSettings.from_environment())
+        self.conn = connection_for(settings or ClusterSettings.from_environment())
         self._mirror: Mirror | None = None
         self._loading = threading.Lock()
 

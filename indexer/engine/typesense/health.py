@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 
 from .config import ClusterSettings, Node
-from .connection import Connection
+from .connection import Connection, connection_for
 from .state import State, read_state
 
 LEADER, FOLLOWER = 1, 4  # Raft states in Typesense's /debug
@@ -67,7 +67,7 @@ def _held(conn: Connection, index: int, state: State) -> int | None:
 
 def cluster_status(settings: ClusterSettings) -> ClusterStatus:
     """Ask every node."""
-    conn = Connection(settings)
+    conn = connection_for(settings)
     try:
         state = read_state(conn)
     except Exception:  # noqa: BLE001 - no node answers: every node is reported down below
