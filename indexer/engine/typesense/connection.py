@@ -9,6 +9,7 @@ down for a while after it fails, and reads apart from writes failed none.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import itertools
 import threading
@@ -29,15 +30,21 @@ DOWN_FOR = 2.0  # seconds a node that failed is tried last
 READ_TIMEOUT = 5.0
 WRITE_DEADLINE = 60.0  # seconds a write is retried (an election takes ~8 s) before it is reported as failed
 # what a node that cannot answer raises: connection refused or reset, a timeout, "not ready", a leaderless 5xx
-UNREACHABLE = (
+_NODE_TROUBLE = (
     httpx.HTTPError,
     ts_errors.ServiceUnavailable,
     ts_errors.ServerError,
     ts_errors.Timeout,
     ts_errors.HTTPStatus0Error,
-    ConnectionError,
-    OSError,
 )
+
+
+def unreachable(exc: BaseException) -> bool:
+    """Whether an error says the node could not answer (try another), not that the request was wrong."""
+    if isinstance(exc, _NODE_TROUBLE):
+        return True
+    # the client's errors are OSErrors too: only a socket's own counts here (refused, reset)
+    return isinstance(exc, OSError) and not isinstance(exc, ts_errors.TypesenseClientError)
 
 
 class Incomplete(Exception):
@@ -76,7 +83,9 @@ class Connection:
                 return call(self.clients[index])
             except Incomplete as exc:
                 problems.append(f"{self.settings.nodes[index].name}: {exc}")
-            except UNREACHABLE as exc:
+            except Exception as exc:
+                if not unreachable(exc):
+                    raise
                 self._failed(index)
                 problems.append(f"{self.settings.nodes[index].name}: {_short(exc)}")
         raise ClusterError(
@@ -92,7 +101,9 @@ class Connection:
             for index in self._order():
                 try:
                     return call(self.clients[index])
-                except UNREACHABLE as exc:
+                except Exception as exc:
+                    if not unreachable(exc):
+                        raise
                     self._failed(index)
                     last = f"{self.settings.nodes[index].name}: {_short(exc)}"
             if time.monotonic() - started > deadline:
@@ -103,6 +114,18 @@ class Connection:
                 )
             time.sleep(pause)
             pause = min(pause * 2, 2.0)
+
+    def leader_read(self, call: Callable[[typesense.Client], T], what: str, deadline: float = WRITE_DEADLINE) -> T:
+        """`call` on the Raft leader (a follower may not have the latest writes yet): what a writer reads before
+        it writes; retried through an election like a write."""
+
+        def on_leader(_client):
+            for index, node in enumerate(self.settings.nodes):
+                if (self.node_get(node, "/debug") or {}).get("state") == 1:
+                    return call(self.clients[index])
+            raise ts_errors.ServiceUnavailable("no leader")
+
+        return self.write(on_leader, what, deadline)
 
     def node_get(self, node: Node, path: str) -> dict | None:
         """GET one node's admin endpoint (health, debug) as JSON, or None when it does not answer."""
@@ -125,8 +148,17 @@ def _client(node: Node, api_key: str) -> typesense.Client:
         return _new_client(node, api_key)
 
 
+_CLIENTS: list[typesense.Client] = []  # closed when the process exits (their connection pools)
+
+
+@atexit.register
+def _close_clients() -> None:
+    for client in _CLIENTS:
+        client.api_call.close()
+
+
 def _new_client(node: Node, api_key: str) -> typesense.Client:
-    return typesense.Client(
+    client = typesense.Client(
         {
             "nodes": [{"host": node.host, "port": str(node.port), "protocol": "http"}],
             "api_key": api_key,
@@ -135,6 +167,8 @@ def _new_client(node: Node, api_key: str) -> typesense.Client:
             "retry_interval_seconds": 0,
         }
     )
+    _CLIENTS.append(client)
+    return client
 
 
 def _short(exc: BaseException) -> str:

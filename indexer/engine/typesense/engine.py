@@ -84,7 +84,7 @@ class TypesenseEngine:
         if into is not None:
             doc = st.read_reports(self.conn, None, _rebuild_doc(into))
             return None, doc.get("reports", {}), int(doc.get("next_num", 0))
-        begun = st.read_state(self.conn)
+        begun = st.read_state(self.conn, latest=True)
         return begun, st.read_reports(self.conn, begun), begun.next_num if begun else 0
 
     def digests(self, report_ids: Iterable[str], into: Rebuild | None = None) -> dict[str, str]:
@@ -119,8 +119,10 @@ class TypesenseEngine:
 
     def recover(self) -> list[str]:
         """Delete what interrupted runs left: paragraphs no commit made visible, retired ranges, rebuilds."""
-        begun = st.read_state(self.conn)
+        begun = st.read_state(self.conn, latest=True)
         notes = []
+        if begun is None:  # nothing committed yet: a collection there may be a first run's, never guess
+            return notes
         if begun is not None:
             stray = self.conn.read(lambda c: _count(c, begun.collection, f"num:>={begun.next_num}"), "count")
             if stray or begun.retired:
@@ -128,7 +130,7 @@ class TypesenseEngine:
                 notes.append(f"deleted {stray} paragraph(s) an interrupted run left uncommitted on the cluster")
         names = self.conn.read(lambda c: [x["name"] for x in c.collections.retrieve()], "list collections")
         for name in names:
-            if name.startswith(st.PARAGRAPHS) and (begun is None or name != begun.collection):
+            if name.startswith(st.PARAGRAPHS) and name != begun.collection:
                 st.drop_collection(self.conn, name)
                 st.delete_doc(self.conn, _rebuild_doc(Rebuild(name)))
                 notes.append(f"removed the unfinished rebuild {name} left by an interrupted run")
@@ -144,7 +146,7 @@ class TypesenseEngine:
 
     def finish_rebuild(self, rebuild: Rebuild) -> None:
         """Point the state at the rebuilt collection (one write), then drop the old one."""
-        begun = st.read_state(self.conn)
+        begun = st.read_state(self.conn, latest=True)
         doc = st.read_reports(self.conn, None, _rebuild_doc(rebuild))
         reports = doc.get("reports", {})
         generation = (begun.generation if begun else 0) + 1

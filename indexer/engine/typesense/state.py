@@ -96,16 +96,16 @@ def _get(client, doc_id: str) -> dict | None:
         return None
 
 
-def read_state(conn: Connection) -> State | None:
-    """The committed state, or None when nothing was ever indexed on this cluster."""
+def read_state(conn: Connection, latest: bool = False) -> State | None:
+    """The committed state, or None when nothing was ever indexed on this cluster; `latest`: as the leader has
+    it (what a writer must start from), else from any node (a reader's snapshot may be a moment old)."""
 
     def call(client):
-        try:
-            doc = _get(client, CURRENT)
-        except ts_errors.ObjectNotFound:
-            return None
+        doc = _get(client, CURRENT)
         return State.of_doc(doc) if doc else None
 
+    if latest:
+        return conn.leader_read(call, "read the index state")
     return conn.read(call, "read the index state")
 
 
@@ -121,7 +121,7 @@ def read_reports(conn: Connection, state: State | None, doc_id: str | None = Non
             raise Incomplete(f"has no {name} yet")
         return json.loads(doc["reports"]) if doc else {}
 
-    return conn.read(call, "read the report table")
+    return conn.leader_read(call, "read the report table")
 
 
 def write_reports(conn: Connection, doc_id: str, generation: int, reports: dict[str, list]) -> None:
@@ -135,7 +135,7 @@ def commit(conn: Connection, state: State, expected: int | None) -> None:
     committed since this one began (`expected`: the generation it began from)."""
     from ...errors import IndexBusy
 
-    found = read_state(conn)
+    found = read_state(conn, latest=True)
     if (found.generation if found else None) != expected:
         raise IndexBusy(
             "another run committed to the cluster while this one was writing; nothing of this run is visible: "

@@ -71,7 +71,7 @@ class Run:
             results = client.collections[self.collection].documents.import_(batch, {"action": "upsert"})
             failed = [r for r in results if not r.get("success")]
             if failed:
-                raise OSError(f"{len(failed)} of {len(batch)} documents refused: {failed[0].get('error')}")
+                raise ConnectionError(f"{len(failed)} of {len(batch)} documents refused: {failed[0].get('error')}")
             return results
 
         self.conn.write(call, f"import {len(batch)} paragraphs")
@@ -122,7 +122,7 @@ def sweep(conn: Connection, state: st.State) -> st.State:
     if not state.retired:
         return state
     swept = st.State(state.generation, state.collection, state.next_num, state.documents, [])
-    found = st.read_state(conn)
+    found = st.read_state(conn, latest=True)
     if found is not None and found.generation == state.generation:
         conn.write(lambda c: c.collections[st.STATE].documents.upsert(swept.to_doc()), "record the sweep")
     return swept
