@@ -120,6 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--home", type=Path, help="instance folder to build in (default: temporary, removed)")
     parser.add_argument("--json", type=Path, help="write the figures here")
     parser.add_argument("--search-only", action="store_true", help="reuse the index in --home; skip indexing")
+    parser.add_argument(
+        "--backend", choices=("whoosh", "typesense"), default="whoosh", help="typesense: the cluster too, beside whoosh"
+    )
     args = parser.parse_args(argv)
     paths = args.corpus or ([WORK_REPORTS, LAWS] if args.large else [WORK_REPORTS])
     missing = [p for p in paths if not p.is_dir()]
@@ -211,9 +214,17 @@ def main(argv: list[str] | None = None) -> int:
             from indexer import Instance, remove_reports
 
             remove_reports(Instance(home), [str(extra)])  # leave the kept index as it was
+        if args.backend == "typesense":
+            import speed_cluster
+
+            figures["typesense"] = speed_cluster.measure(run_child, scratch / "cluster-home", paths)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     print_table(figures)
+    if "typesense" in figures:
+        import speed_cluster
+
+        speed_cluster.print_rows(figures, figures["typesense"])
     if args.json:
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0

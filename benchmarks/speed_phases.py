@@ -11,6 +11,7 @@ Each prints one JSON line. Only the public API is used: `open_backend`, `index_f
 from __future__ import annotations
 
 import json
+import os
 import resource
 import statistics
 import sys
@@ -21,6 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 # The fixed query mix: single words (common → rare), several words, phrases, sub-words, numbers, filters.
+# the engine the phases run on (speed.py --backend sets it for its children)
+ENGINE = os.environ.get("GOVSEARCH_ENGINE", "whoosh")
 QUERY_MIX = [
     ("发展", {}),
     ("应当", {}),
@@ -70,7 +73,7 @@ def child_index(home: str, paths: list[str]) -> None:
     from indexer import Instance, index_files
 
     started = time.perf_counter()
-    summary = index_files(Instance(Path(home)), [Path(p) for p in paths], rebuild=True)
+    summary = index_files(Instance(Path(home), engine=ENGINE), [Path(p) for p in paths], rebuild=True)
     print(
         json.dumps(
             {
@@ -98,7 +101,7 @@ def child_search(home: str) -> None:
     started = time.perf_counter()
     from indexer import Instance, QueryError, SearchRequest, open_backend
 
-    backend = open_backend(Instance(Path(home)).start())
+    backend = open_backend(Instance(Path(home), engine=ENGINE).start())
     backend.search(SearchRequest("调解"))
     startup = time.perf_counter() - started
     cold, warm, per_query, skipped = [], [], [], []
@@ -146,7 +149,7 @@ def child_incremental(home: str, report: str) -> None:
     """Index one new report into a warm backend and find it; print the time."""
     from indexer import Instance, SearchRequest, index_files, open_backend
 
-    instance = Instance(Path(home)).start()
+    instance = Instance(Path(home), engine=ENGINE).start()
     backend = open_backend(instance)
     backend.search(SearchRequest("调解"))
     started = time.perf_counter()
