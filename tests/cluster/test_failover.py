@@ -80,3 +80,16 @@ def test_no_node_answering_is_an_error_not_an_empty_result(cluster, both):
     engine = TypesenseEngine(both["typesense"], settings=dead)
     with pytest.raises(ClusterError, match="18199"):
         engine.paragraph_count()
+
+
+def test_cluster_status_names_the_leader_and_says_ready(cluster, both):
+    """`govsearch cluster status`: a line per node with its role and paragraphs held, then `ready`, exit 0."""
+    from click.testing import CliRunner
+
+    from search_app.cli import main
+
+    result = CliRunner().invoke(main, ["cluster", "status", "--wait", "60"])
+    lines = result.output.splitlines()
+    assert result.exit_code == 0, result.output
+    assert lines[-1] == "ready" and sum("leader" in line for line in lines) == 1
+    assert all("paragraphs" in line for line in lines[:3])
