@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..processes import alive
 from .config import DEFAULT_API_KEY, Node
 
 _STARTED: dict[int, subprocess.Popen] = {}  # kept: a Popen collected while its node runs would warn
@@ -115,12 +116,8 @@ class LocalCluster:
 
 
 def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+    if not alive(pid):
         return False
-    except PermissionError:
-        return True
     try:  # a zombie child of this process is gone for our purposes
         with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
             return fh.read().rsplit(")", 1)[1].split()[0] != "Z"

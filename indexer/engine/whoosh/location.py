@@ -16,8 +16,8 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
 from ...errors import IndexMissing, IndexOutdated
+from ..processes import alive
 from .schema import make_schema
-from .writing import alive
 
 BUILDING = ".govsearch-building"  # in an index folder being rebuilt aside: the id of the process building it
 FORMAT_FILE = ".govsearch-format"  # the version of what govsearch writes into the index's fields

@@ -14,6 +14,7 @@ from whoosh.index import LockError
 from whoosh.writing import MERGE_SMALL
 
 from ...errors import IndexBusy
+from ..processes import alive
 
 HOLDER = ".govsearch-writer"  # in the index folder while a run holds the lock: its process id (a leading dot:
 # whoosh's clean-up leaves it alone); still there with a dead process id, the run was killed
@@ -25,17 +26,6 @@ def holder_of(folder: Path) -> int | None:
         return int((Path(folder) / HOLDER).read_text(encoding="ascii").strip())
     except (OSError, ValueError):
         return None
-
-
-def alive(pid: int) -> bool:
-    """Whether a process with this id exists."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 @dataclass
