@@ -1,5 +1,6 @@
-"""A real three-node Typesense cluster on loopback (ports apart from `govsearch cluster start`'s), started once per
-session, and the seeds and the 195 work reports indexed into it and into whoosh."""
+"""A real three-node Typesense cluster on loopback (ports apart from `govsearch cluster start`'s), started once for
+this folder's tests (stopped before the rest run), and the seeds and the 195 work reports indexed into it and
+into whoosh."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from indexer import BUNDLED_CORPUS, Instance, index_files, open_backend
 from indexer.engine.typesense.cluster import LocalCluster, server_binary
 from indexer.engine.typesense.config import ClusterSettings, Node
 from indexer.engine.typesense.health import wait_ready
+from indexer.search import service
 
 API_KEY = "govsearch-test"
 NODES = tuple(Node("127.0.0.1", 18108 + 10 * i, 18107 + 10 * i) for i in range(3))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def cluster(tmp_path_factory):
     """The running cluster (LocalCluster); GOVSEARCH_TYPESENSE_* point at it for the session."""
     try:
@@ -42,12 +44,19 @@ def cluster(tmp_path_factory):
             os.environ[key] = value
 
 
+@pytest.fixture(autouse=True)
+def whole_reranking(monkeypatch):
+    """No re-ranking cut short by the 0.5 s latency guard: on a loaded machine it cuts at a different hit on each
+    engine, and these tests compare what the engines rank, not how fast."""
+    monkeypatch.setattr(service, "RERANK_BUDGET", float("inf"))
+
+
 def settings(*nodes: Node) -> ClusterSettings:
     """Settings for the test cluster (or some of its nodes)."""
     return ClusterSettings(nodes or NODES, API_KEY)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def both(cluster, work_reports, tmp_path_factory) -> dict[str, Path]:
     """engine → an instance home with the seeds and the work reports indexed by that engine."""
     homes = {}
@@ -59,7 +68,7 @@ def both(cluster, work_reports, tmp_path_factory) -> dict[str, Path]:
     return homes
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def backends(both):
     """engine → its open backend over `both`."""
     opened = {engine: open_backend(Instance(home, engine=engine).start()) for engine, home in both.items()}
