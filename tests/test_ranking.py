@@ -33,6 +33,10 @@ def ranked(tmp_path_factory, write_report):
         "jobs.txt": "庚县2023年政府工作报告\n一、民生\n实施就业优先政策，全年城镇新增就业5000人，" + FILLER + "\n",
         "baoding.txt": "保定市2023年政府工作报告\n一、生态\n深入开展大气污染综合治理，PM2.5平均浓度下降10%。\n",
         "shijiazhuang.txt": "石家庄市2023年政府工作报告\n一、生态\n深入开展大气污染综合治理，空气质量持续改善。\n",
+        # a plain-words question (出狱 帮扶) answered in official words (刑满释放), and a passing mention as typed
+        "released.txt": "辛县2023年政府工作报告\n一、安置帮教\n刑满释放人员帮扶：刑满释放人员衔接率100%，"
+        "刑满释放人员帮扶到位。\n",
+        "mention.txt": "壬县2023年政府工作报告\n一、综述\n" + FILLER * 3 + "另有出狱人员帮扶。\n",
     }
     for name, text in reports.items():
         write_report(folder, name, text)
@@ -54,6 +58,15 @@ def test_synonyms_widen_a_word_and_rank_below_the_word_as_typed(ranked):
     assert found == ["为独居老人提供上门探访和助餐服务。", "新建社区食堂，为老年人提供助餐服务。"]
     assert result.hits[1].highlight.count("<mark>老年人</mark>") == 1  # the expansion is highlighted exactly
     assert result.explain["expansions"]["老人"][0] == "老年人"
+
+
+def test_a_word_as_typed_is_a_prior_not_a_rule_over_everything_else(ranked):
+    # each as-typed word counts 10% more; here the paragraph about released prisoners in official words outranks
+    # a long one that mentions 出狱 in passing (before, any as-typed paragraph came first, however weak)
+    result, found = texts(ranked, "出狱 帮扶")
+    assert result.total == 2
+    assert found[0].startswith("刑满释放人员帮扶") and "出狱" in found[1]
+    assert result.hits[0].highlight.startswith("<mark>刑满释放")
 
 
 def test_quoted_phrases_are_never_expanded(ranked):

@@ -94,8 +94,8 @@ def _rank(sel: Selection, final: Docs, partial: Docs, sort: str, deadline: float
     return Ranking([docs[np.lexsort((sel.facets.stable[docs], -sel.facets.years[docs]))]], score)
 
 
-def _rerank(sel: Selection, score: float, docnum: int) -> tuple[int, float, bool]:
-    """(words found as typed, BM25F adjusted on the text): an expansion never outranks the word itself."""
+def _rerank(sel: Selection, score: float, docnum: int) -> tuple[float, bool]:
+    """(BM25F adjusted on the text, whether it is a glossary line): a word found as typed counts above a synonym."""
     para = sel.paragraph(docnum)
     literal, spans = 0, []
     for typed, needles in _words_of(sel):
@@ -103,7 +103,7 @@ def _rerank(sel: Selection, score: float, docnum: int) -> tuple[int, float, bool
         in_text = bool(spans[-1]) if typed == needles else bool(match_spans(para.text, typed))
         # a report's title and headings recur on many paragraphs: each looked at once per request
         literal += in_text or _typed_around(sel, para.report.title, para.section, typed)
-    return literal, rerank(score, para.text, spans), is_glossary(para.text, para.section)
+    return rerank(score, para.text, spans, literal), is_glossary(para.text, para.section)
 
 
 def _words_of(sel: Selection) -> list[tuple[list[str], list[str]]]:
@@ -122,14 +122,6 @@ def _typed_around(sel: Selection, title: str, section: tuple[str, ...], typed: l
     if found is None:
         found = sel.seen[key] = any(match_spans(part, typed) for part in (title, *section))
     return found
-
-
-def _room(request: SearchRequest, sel: Selection, start: int, end: int) -> bool:
-    """Whether related paragraphs are asked for and this is the last page of hits, with room left: they fill it
-    (never pages of their own, so the page count is the hits' whatever page is shown)."""
-    counted = int(np.count_nonzero(sel.matched | sel.partial))
-    last_page = start < counted < end or counted == start == 0
-    return request.related and last_page and bool(q.positive_texts(sel.plan.tree))
 
 
 def _copy(para: StoredParagraph) -> dict:

@@ -32,7 +32,7 @@ class Tier:
         self,
         docs: Docs,
         scores: np.ndarray | Callable[[], np.ndarray],
-        rerank: Callable[[float, int], tuple],
+        rerank: Callable[[float, int], tuple[float, bool]],  # (score, doc) → (score re-ranked, glossary?)
         deadline: float = float("inf"),
         stable: np.ndarray | None = None,
     ) -> None:
@@ -68,9 +68,9 @@ class Tier:
                     self.cut_short = True
                     break
                 reranked.append((self.rerank(float(scores[d]), int(d)), int(d)))
-            best = sorted(reranked, key=lambda pair: (pair[0][:2], -self.stable[pair[1]]), reverse=True)
-            order = fewer_glossary_first([(key[2] if len(key) > 2 else False, d) for key, d in best])
-            self._head = [(best[i][0][1], best[i][1]) for i in order]
+            best = sorted(reranked, key=lambda pair: (pair[0][0], -self.stable[pair[1]]), reverse=True)
+            order = fewer_glossary_first([(glossary, d) for (_, glossary), d in best])
+            self._head = [(best[i][0][0], best[i][1]) for i in order]
             self._head += [(float(scores[d]), int(d)) for d in head[len(reranked) :]]  # in BM25F order, after
             self._head_ids = head
         out = self._head[where.start : where.stop]
