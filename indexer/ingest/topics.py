@@ -30,9 +30,27 @@ class Taxonomy:
         automaton = self._automaton
         if automaton.kind != ahocorasick.AHOCORASICK:  # no terms at all: an automaton is never made
             return ()
-        haystack = " ".join((*map(fold, headings), fold(text)))
-        found = {number for _, numbers in automaton.iter(haystack) for number in numbers}
+        found = self._found_in(fold(text)) | self._in_headings(headings)
         return tuple(self.topics[number][0] for number in sorted(found))
+
+    def _found_in(self, folded: str) -> set[int]:
+        """The numbers of the topics whose terms occur in a folded text."""
+        return {number for _, numbers in self._automaton.iter(folded) for number in numbers}
+
+    def _in_headings(self, headings: tuple[str, ...]) -> set[int]:
+        """The topics' numbers found in a paragraph's headings, worked out once for the paragraphs under them (no
+        term holds a space, so none can run from one heading into the next or into the text)."""
+        cache = self._headings_seen
+        found = cache.get(headings)
+        if found is None:
+            if len(cache) > 4096:
+                cache.clear()
+            found = cache[headings] = set().union(*(self._found_in(fold(h)) for h in headings))
+        return found
+
+    @cached_property
+    def _headings_seen(self) -> dict[tuple[str, ...], set[int]]:
+        return {}
 
     @cached_property
     def _automaton(self) -> ahocorasick.Automaton:
