@@ -20,7 +20,7 @@ from .ingest.topics import Taxonomy
 from .instance import Instance
 
 log = logging.getLogger(__name__)
-# jieba_route's dictionary (jieba-rs) takes 0.2 s and 31 MiB to make and segments several times as fast as jieba:
+# jieba_route's dictionary (jieba-rs) takes 0.2 s and 53 MiB to make and segments several times as fast as jieba:
 # worth it from about a megabyte of text (jieba ≈ 1.7 s); a new report or a few are segmented by jieba (the same words)
 ROUTE_TABLES_FROM = 1 << 20
 
