@@ -52,6 +52,6 @@ def prepared() -> bool:
 
 def cut(run: str) -> list[str]:
     """jieba's words (precise mode, HMM) of a run of Chinese characters: what `list(jieba.cut(run))` gives."""
-    if _segmenter is None or not prepared() or not _JIEBA_HAN.fullmatch(run):
+    if not prepared() or not _JIEBA_HAN.fullmatch(run):
         return list(jieba.cut(run, HMM=True))
     return _segmenter.cut(run, True)
