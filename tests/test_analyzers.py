@@ -122,6 +122,20 @@ def test_folding_keeps_length_so_offsets_stay_exact():
     assert fold(text) == "fm88.7调解乡村振兴下一步 "
 
 
+def test_folding_by_its_changing_characters_is_folding_character_by_character():
+    from analyzers.folding import _T2S, _fold_char
+
+    # every BMP character (and one beyond it) in one text, apart: replacing only the characters that fold must
+    # give what a look-up of every character gives, after OpenCC's phrases (薴 → 苧 → 苎 by both)
+    text = "\x00".join([chr(c) for c in range(0x20, 0x10000) if not 0xD800 <= c < 0xE000] + ["\U0002a6a5"])
+    converted = _T2S.convert(text)
+    table = {ord(c): _fold_char(c) for c in set(converted) | set(text)}  # the definition, character by character
+    expected = (converted if len(converted) == len(text) else text).translate(table)
+    assert [(a, b) for a, b in zip(fold(text), expected, strict=True) if a != b] == []
+    # OpenCC's phrases still decide where a character alone stays (沈 is a surname; 沈浸 is 沉浸)
+    assert fold("沈先生沈浸在工作中，（發展）") == "沈先生沉浸在工作中,(发展)"
+
+
 def test_highlights_mark_exactly_the_matched_characters():
     text = "调查研究后解决问题，人民调解委员会调解纠纷。"
     spans = match_spans(text, ["调解"])
