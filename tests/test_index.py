@@ -161,3 +161,26 @@ def test_an_index_of_an_older_format_asks_for_a_rebuild(home, tmp_path, write_re
     with pytest.raises(IndexOutdated, match=f"{why}.*govsearch index --rebuild"):
         index_files(home, [folder])
     assert index_files(home, [folder], rebuild=True).reports == 2
+
+
+def test_an_open_backend_sees_every_later_commit_however_soon_or_late_it_comes(home, tmp_path, write_report):
+    import time
+
+    folder = tmp_path / "c"
+    write_report(folder, "a.txt", REPORT)
+    index_files(home, [folder])
+    backend = open_backend(home)  # as a server keeps it open while another process indexes
+    try:
+        time.sleep(1.2)  # the index folder's last change is now old: searches stop listing it
+        assert backend.search(SearchRequest("调解")).total == 1
+        write_report(folder, "b.txt", REPORT.replace("某某县", "另一县"))
+        index_files(home, [folder])
+        assert backend.search(SearchRequest("调解")).total == 2  # at once
+        write_report(folder, "c.txt", REPORT.replace("某某县", "第三县"))
+        index_files(home, [folder])  # a second commit within the same second as the first
+        time.sleep(1.2)
+        assert backend.search(SearchRequest("调解")).total == 3  # and after the folder has gone quiet
+        remove_reports(home, [str(folder / "a.txt")])
+        assert backend.search(SearchRequest("调解")).total == 2
+    finally:
+        backend.close()

@@ -3,6 +3,8 @@ depth), or nearly the same (character shingles, among the first NEAR_DEPTH), fol
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable
 
 import numpy as np
@@ -26,7 +28,8 @@ class Distinct:
         self.shown: list[tuple[float, int]] = []
         self.also: dict[int, list[int]] = {}
         self._first: dict[int, int] = {}  # text key → the hit shown for it
-        self._sizes: dict[int, tuple[int, float]] = {}  # shown hits of the head → normalised length, score
+        # shown hits of the head as (normalised length, rank among them, doc, score), by length
+        self._sizes: list[tuple[int, int, int, float]] = []
         self._shingles: dict[int, frozenset[str]] = {}  # … and their shingles, made when first compared
         self._walked = 0
         self._hit_keys: tuple[np.ndarray, np.ndarray] | None = None
@@ -36,12 +39,15 @@ class Distinct:
         """The shown head hit whose text is nearly the same as this one's, if any. Only hits of a similar length
         and a similar score are compared: a near-copy scores almost as its original does."""
         size = len(normalised(self.text(docnum)))
-        for shown, (theirs, their_score) in self._sizes.items():
+        # the shown ones of a similar length (sorted by it: a few, not all the head), in rank order
+        low = bisect_left(self._sizes, (math.floor(NEARLY_THE_SAME * size) - 1,))
+        high = bisect_right(self._sizes, (math.ceil(size / NEARLY_THE_SAME) + 1,))
+        for _, shown, theirs, their_score in sorted((p, d, n, s) for n, p, d, s in self._sizes[low:high]):
             similar = abs(score - their_score) <= (1 - NEARLY_THE_SAME) * max(abs(score), abs(their_score))
             if similar and NEARLY_THE_SAME * theirs <= size <= theirs / NEARLY_THE_SAME:
                 if nearly_the_same(self._shingles_of(docnum), self._shingles_of(shown)):
                     return shown
-        self._sizes[docnum] = (size, score)
+        insort(self._sizes, (size, len(self._sizes), docnum, score))
         return None
 
     def _shingles_of(self, docnum: int) -> frozenset[str]:

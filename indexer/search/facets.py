@@ -111,11 +111,19 @@ class FacetSets:
         """Counts per facet value, each facet counted under the other facets' selections only. Values stay in the
         order of their counts without any selection, so choosing one never moves the others about."""
         counted: dict[str, list[FacetValue]] = {}
+        hits: dict[int, tuple[Docs, np.ndarray]] = {}  # id of a mask → (it, its paragraphs): once per mask
+
+        def counts_in(index: FacetIndex, mask: Docs) -> np.ndarray:
+            found = hits.get(id(mask))
+            if found is None:
+                found = hits[id(mask)] = (mask, np.flatnonzero(mask))
+            return index.counts(mask, found[1])
+
         for facet in FACETS:
             index = self._index(facet)
             selected = chosen.get(facet, set())
-            counts = index.counts(self.narrow(matched, chosen, skip=facet))
-            unselected = index.counts(matched) if chosen else counts
+            counts = counts_in(index, self.narrow(matched, chosen, skip=facet))
+            unselected = counts_in(index, matched) if chosen else counts
             values, rank = [], {}
             for i in np.flatnonzero(counts).tolist() + [index.place[v] for v in selected if v in index.place]:
                 value = index.names[i]
@@ -161,9 +169,9 @@ class FacetIndex:
         rows = np.searchsorted(docs, np.arange(size + 1))
         return cls(names, {n: i for i, n in enumerate(names)}, docs, values, rows)
 
-    def counts(self, mask: Docs) -> np.ndarray:
-        """How many paragraphs of `mask` have each value."""
-        hits = np.flatnonzero(mask)
+    def counts(self, mask: Docs, hits: np.ndarray | None = None) -> np.ndarray:
+        """How many paragraphs of `mask` have each value (`hits`: its paragraphs, when known)."""
+        hits = np.flatnonzero(mask) if hits is None else hits
         if len(hits) * 4 < len(self.docs):  # few hits: their own pairs
             starts, ends = self.rows[hits], self.rows[hits + 1]
             lengths = ends - starts

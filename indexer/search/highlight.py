@@ -80,7 +80,7 @@ def match_spans(text: str, needles: list[str], edges: frozenset[int] | None = No
     if edges is None:
         plain = _plain_needles(tuple(needles))
         if plain is not None:  # each character a token: a plain find, spaces aside
-            return _merge(_plain_spans(fold(text), plain))
+            return merge_spans(_plain_spans(fold(text), plain))
     compact, starts, token_starts, token_ends = _compact(text)
     spans = []
     for needle in needles:
@@ -94,7 +94,7 @@ def match_spans(text: str, needles: list[str], edges: frozenset[int] | None = No
             if edges is None or on_word_edges(first, last + 1 - first, edges):
                 spans.append((token_starts[first], token_ends[last]))
             at = compact.find(wanted, at + 1)
-    return _merge(spans)
+    return merge_spans(spans)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -131,7 +131,8 @@ def _found(text: str, needles: list[str]) -> list[tuple[int, int]]:
     return spans
 
 
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans in order, those that overlap or touch joined into one."""
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:

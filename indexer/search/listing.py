@@ -12,7 +12,7 @@ from ..records import SECTION_SEPARATOR, Hit, SearchRequest, StoredParagraph
 from . import query as q
 from .distinct import Distinct
 from .facets import Docs
-from .highlight import hit_spans, mark, match_spans, snippet
+from .highlight import hit_spans, mark, match_spans, merge_spans, snippet
 from .matching import Selection
 from .ranking import is_glossary, rerank
 from .related import related
@@ -143,10 +143,11 @@ def _hit(
 ) -> Hit:
     """A stored paragraph as a hit: its report's metadata, highlights and (a partial hit) what it misses."""
     across = sel.finder is not None and sel.finder.across_words  # then matches across words are hits too
-    needles = sel.plan.needles()
-    spans = match_spans(para.text, needles) if across else hit_spans(para.text, needles, para.edges)
+    in_text = {t: hit_spans(para.text, sel.plan.plans[t].needles, para.edges) for t in q.positive_texts(sel.plan.tree)}
+    # the highlights: every word's spans in the text (on word edges unless asked otherwise)
+    spans = match_spans(para.text, sel.plan.needles()) if across else merge_spans(sum(in_text.values(), []))
     missing = [] if sel.matched[docnum] or not sel.plan.relaxed else sel.missing(docnum)
-    found = _found_in(para, sel)
+    found = _found_in(para, sel, in_text)
     report = para.report
     return Hit(
         id=para.id,
@@ -172,14 +173,18 @@ def _hit(
     )
 
 
-def _found_in(para: StoredParagraph, sel: Selection) -> dict[str, str]:
-    """Where each of the query's positive words was found: text, heading, title or region (absent: missing)."""
+def _found_in(para: StoredParagraph, sel: Selection, in_text: dict[q.Text, list]) -> dict[str, str]:
+    """Where each of the query's positive words was found: text (`in_text`: its spans there), heading, title or
+    region (absent: missing)."""
     found = {}
     headings = " ".join(para.section)
     for text in q.positive_texts(sel.plan.tree):
         plan = sel.plan.plans[text]
-        for zone, where in (("text", para.text), ("heading", headings), ("title", para.report.title)):
-            if hit_spans(where, plan.needles, para.edges if zone == "text" else None):
+        if in_text[text]:
+            found[text.text] = "text"
+            continue
+        for zone, where in (("heading", headings), ("title", para.report.title)):
+            if hit_spans(where, plan.needles):
                 found[text.text] = zone
                 break
         else:

@@ -3,6 +3,8 @@ of the word's readings (as typed, or an expansion at a lower weight, or its regi
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from analyzers import words
@@ -17,11 +19,12 @@ SYNONYM_WEIGHT = 0.5  # an expansion counts half as much as the word as typed
 REGION_SCORE = 1.0  # a place name matched by the report's region rather than by the text
 
 
+@lru_cache(maxsize=4096)  # jieba's words of a query word, once per process (a request scores twice: both tiers)
 def readings(plan: WordPlan) -> list[list[tuple[str, str, float]]]:
     """A word's readings, each as (field, jieba word, boost) terms: the word as typed, then each expansion."""
     weighted = [(plan.text, 1.0), *((e, SYNONYM_WEIGHT) for e in plan.expansions)]
     found = [[(f, w, b * weight) for w in words(text) for f, b in FIELD_BOOSTS.items()] for text, weight in weighted]
-    return [terms for terms in found if terms]
+    return [terms for terms in found if terms]  # (callers only read it)
 
 
 def scores(view: EngineView, plan: Understanding, facets: FacetSets, wanted: Docs) -> np.ndarray:

@@ -8,8 +8,10 @@ seek + read) but not whole searches; it is refreshed after commits, and reopened
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
+import time
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,6 +37,7 @@ class WhooshEngine:
         self._io = threading.RLock()  # whoosh's file reads, shared by every view
         self._target: str | None = None
         self._view: WhooshView | None = None
+        self._seen: int | None = None  # the index folder's modification time when the view was last refreshed
 
     def exists(self) -> bool:
         """Whether an index has been built in this home."""
@@ -57,21 +60,37 @@ class WhooshEngine:
                     view.close()
 
     def _current(self) -> WhooshView:
-        """The view of the current index (called under `_lock`); reopened after a swap, refreshed after commits."""
+        """The view of the current index (called under `_lock`): reopened after a swap or a commit. whoosh's own
+        `refresh()` keeps the readers of segments a commit left in place, with the deletions they had then, so a
+        report removed by another process would still be found: a commit opens the index anew."""
         target = self.location.target()
-        if self._view is None or target != self._target:
-            if self._view is not None:
-                self._retire(self._view)
+        stamp = None
+        if self._view is not None and target == self._target:
+            stamp = self._stamp()
+            if stamp is not None and stamp == self._seen:  # the folder unchanged since the last look
+                return self._view
             with self._io:
-                searcher = self.location.open(read_only=True).searcher(weighting=BM25F())
-            self._target = target
-            self._view = self._open_view(searcher)
-        else:
-            with self._io:
-                fresh = self._view.searcher.refresh()
-            if fresh is not self._view.searcher:  # the segments it still uses are shared with the new searcher
-                self._view = self._open_view(fresh)
+                current = self._view.searcher.up_to_date()
+            if current:
+                self._seen = stamp
+                return self._view
+        if self._view is not None:
+            self._retire(self._view)
+        with self._io:
+            searcher = self.location.open(read_only=True).searcher(weighting=BM25F())
+        self._target, self._seen = target, stamp  # (the stamp from before the open: a later commit changes it)
+        self._view = self._open_view(searcher)
         return self._view
+
+    def _stamp(self) -> int | None:
+        """The index folder's modification time (a commit adds a TOC file to it), so that a search need not list
+        the folder to find nothing new; None when it changed within the last second, which a timestamp's
+        granularity could hide a second change in (then whoosh's generation is looked up as before)."""
+        try:
+            changed = os.stat(self.location.link).st_mtime_ns
+        except OSError:
+            return None
+        return None if time.time_ns() - changed < 1_000_000_000 else changed
 
     def _open_view(self, searcher) -> WhooshView:
         with self._io:
