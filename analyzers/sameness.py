@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 from .folding import fold
 
@@ -13,6 +14,7 @@ SHINGLE = 3  # characters
 NEARLY_THE_SAME = 0.8  # Jaccard similarity of the shingle sets from which two paragraphs count as one
 
 
+@lru_cache(maxsize=2048)  # a search's near-copy check needs it twice per paragraph: its length, then its shingles
 def normalised(text: str) -> str:
     """The Chinese characters of `text`, folded, in order: what stays when a report copies a paragraph."""
     return _NOT_WORDS.sub("", fold(text))

@@ -13,6 +13,9 @@ from analyzers import char_spans, index_terms, on_word_edges
 
 from .facets import Docs
 
+TITLE_WORDS_KEPT = 4096  # title look-ups kept per view (a few reports' numbers each): common words recur
+MANY_REPORTS = 64  # reports past which a word's paragraphs are found by one look-up over every paragraph
+
 
 def _edge_hits(chars: list[str], edges: set[int], tokens: list[str], across_words: bool) -> bool:
     """Whether the tokens occur in a row among `chars` (inside one word or edge to edge unless `across_words`)."""
@@ -47,6 +50,12 @@ class Titles:
         self.haystack = "\x00".join(joined)
         self.starts = list(accumulate((len(j) + 1 for j in joined), initial=0))
         self.simple = [len(j) == len(chars) for j, chars in zip(joined, self.chars, strict=True)]
+        # each paragraph's report (its place in `titles`; the last place, never a hit, for none): a common title
+        # word's paragraphs are one look-up of this, not an assignment per report
+        self.report_of = np.full(size, len(self.titles), dtype=np.int32)
+        for number, docs in enumerate(self.docs_of):
+            self.report_of[docs] = number
+        self._found: dict[tuple[str, ...] | tuple[tuple[str, ...], bool], np.ndarray] = {}  # → reports, per view
 
     def edges(self, number: int) -> set[int]:
         """The word edges of title `number` (jieba, once per title)."""
@@ -57,10 +66,27 @@ class Titles:
 
     def docs(self, tokens: list[str], across_words: bool = False) -> Docs:
         """The paragraphs of every report whose title holds the character tokens in a row."""
+        key = (tuple(tokens), across_words)
+        reports = self._found.get(key)
+        if reports is None:
+            if len(self._found) >= TITLE_WORDS_KEPT:
+                self._found.clear()
+            reports = self._found[key] = self.reports(tokens, across_words)
+        if len(reports) > MANY_REPORTS:
+            chosen = np.zeros(len(self.titles) + 1, dtype=bool)
+            chosen[reports] = True
+            return chosen[self.report_of]
         found = np.zeros(self.size, dtype=bool)
+        for number in reports.tolist():
+            found[self.docs_of[number]] = True
+        return found
+
+    def reports(self, tokens: list[str], across_words: bool = False) -> np.ndarray:
+        """The reports (places in `titles`) whose title holds the character tokens in a row."""
         joined = "".join(tokens)
         one_each = len(joined) == len(tokens)  # the word's tokens are single characters
         done: set[int] = set()
+        found: list[int] = []
         at = self.haystack.find(joined)
         while at >= 0:
             number = bisect_right(self.starts, at) - 1
@@ -73,7 +99,7 @@ class Titles:
                     hit = _edge_hits(self.chars[number], self.edges(number), tokens, False)
                     done.add(number)  # every occurrence in this title looked at
                 if hit:
-                    found[self.docs_of[number]] = True
+                    found.append(number)
                     done.add(number)
             at = self.haystack.find(joined, at + 1)
-        return found
+        return np.array(found, dtype=np.int64)
