@@ -72,3 +72,13 @@ def test_copies_of_a_paragraph_in_other_years_show_once_and_count_once(reports):
     shown = [h.id for h in result.hits]
     copies = [c["id"] for h in result.hits for c in h.also_in]
     assert copies and not set(copies) & set(shown)
+
+
+@pytest.mark.parametrize("word", ["政府工作报告", "司法局"])
+def test_a_title_search_finds_every_paragraph_of_the_reports_so_titled(reports, paragraphs, word):
+    # 政府工作报告 heads most of the 195 reports (their paragraphs found by one look-up over every paragraph),
+    # 司法局 a few (by each report's run of paragraphs): the same rule either way, asked twice (the second answer
+    # kept from the first)
+    titled = sum(1 for _, _, title in paragraphs if word in title)
+    assert every_hit(reports, f"title:{word}").total == titled
+    assert every_hit(reports, f"标题:{word}").total == titled

@@ -55,7 +55,7 @@ class Titles:
         self.report_of = np.full(size, len(self.titles), dtype=np.int32)
         for number, docs in enumerate(self.docs_of):
             self.report_of[docs] = number
-        self._found: dict[tuple[str, ...] | tuple[tuple[str, ...], bool], np.ndarray] = {}  # → reports, per view
+        self._found: dict[tuple[tuple[str, ...], bool], np.ndarray] = {}  # (tokens, across) → reports
 
     def edges(self, number: int) -> set[int]:
         """The word edges of title `number` (jieba, once per title)."""

@@ -79,7 +79,10 @@ class _Field:
         last = self.last
         if slot < len(last) and last[slot][0] is part:
             return last[slot][1]
-        ids = array("i", map(self.ids.__getitem__, part))
+        if len(part) > 1 and part[0] is part[-1] and part.count(part[0]) == len(part):
+            ids = array("i", (self.ids[part[0]],)) * len(part)  # one term throughout: a part of word edges
+        else:
+            ids = array("i", map(self.ids.__getitem__, part))
         if slot < len(last):
             last[slot] = (part, ids)
         else:
