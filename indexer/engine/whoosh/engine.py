@@ -2,7 +2,7 @@
 
 Every whoosh-specific thing lives in this package (engine/whoosh/); callers see engine/base.py's protocols only.
 One searcher per process, shared by its threads, its file reads under one lock (whoosh reads segment files by
-seek + read) but not whole searches; it is refreshed after commits, and reopened after a rebuild is swapped in
+seek + read) but not whole searches; it is opened anew after a commit or after a rebuild is swapped in
 (the old one closed when the last search using it is done).
 """
 
@@ -37,7 +37,7 @@ class WhooshEngine:
         self._io = threading.RLock()  # whoosh's file reads, shared by every view
         self._target: str | None = None
         self._view: WhooshView | None = None
-        self._seen: int | None = None  # the index folder's modification time when the view was last refreshed
+        self._seen: int | None = None  # the index folder's modification time when last found unchanged
 
     def exists(self) -> bool:
         """Whether an index has been built in this home."""
