@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import lru_cache
 
 from .folding import fold
 
@@ -14,7 +13,6 @@ SHINGLE = 3  # characters
 NEARLY_THE_SAME = 0.8  # Jaccard similarity of the shingle sets from which two paragraphs count as one
 
 
-@lru_cache(maxsize=2048)  # a search's near-copy check needs it twice per paragraph: its length, then its shingles
 def normalised(text: str) -> str:
     """The Chinese characters of `text`, folded, in order: what stays when a report copies a paragraph."""
     return _NOT_WORDS.sub("", fold(text))
@@ -29,7 +27,11 @@ def same_text_key(text: str) -> int:
 
 def shingles(text: str) -> frozenset[str]:
     """The normalised text's overlapping runs of SHINGLE characters."""
-    chars = normalised(text)
+    return char_shingles(normalised(text))
+
+
+def char_shingles(chars: str) -> frozenset[str]:
+    """A normalised text's overlapping runs of SHINGLE characters."""
     return frozenset(chars[i : i + SHINGLE] for i in range(max(len(chars) - SHINGLE + 1, 1)))
 
 

@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from analyzers import nearly_the_same, shingles
-from analyzers.sameness import NEARLY_THE_SAME, normalised
+from analyzers import nearly_the_same
+from analyzers.sameness import NEARLY_THE_SAME, char_shingles, normalised
 
 from .tiers import Ranking
 
@@ -30,7 +30,8 @@ class Distinct:
         self._first: dict[int, int] = {}  # text key → the hit shown for it
         # shown hits of the head as (normalised length, rank among them, doc, score), by length
         self._sizes: list[tuple[int, int, int, float]] = []
-        self._shingles: dict[int, frozenset[str]] = {}  # … and their shingles, made when first compared
+        self._chars: dict[int, str] = {}  # hits of the head → their normalised text
+        self._shingles: dict[int, frozenset[str]] = {}  # … and its shingles, made when first compared
         self._walked = 0
         self._hit_keys: tuple[np.ndarray, np.ndarray] | None = None
         self.near: list[int] = []  # hits folded for being nearly (not exactly) the same as one shown
@@ -38,7 +39,8 @@ class Distinct:
     def _near_match(self, docnum: int, score: float) -> int | None:
         """The shown head hit whose text is nearly the same as this one's, if any. Only hits of a similar length
         and a similar score are compared: a near-copy scores almost as its original does."""
-        size = len(normalised(self.text(docnum)))
+        chars = self._chars[docnum] = normalised(self.text(docnum))
+        size = len(chars)
         # the shown ones of a similar length (sorted by it: a few, not all the head), in rank order
         low = bisect_left(self._sizes, (math.floor(NEARLY_THE_SAME * size) - 1,))
         high = bisect_right(self._sizes, (math.ceil(size / NEARLY_THE_SAME) + 1,))
@@ -53,7 +55,7 @@ class Distinct:
     def _shingles_of(self, docnum: int) -> frozenset[str]:
         found = self._shingles.get(docnum)
         if found is None:
-            found = self._shingles[docnum] = shingles(self.text(docnum))
+            found = self._shingles[docnum] = char_shingles(self._chars[docnum])
         return found
 
     def _walk(self, until: int) -> None:
