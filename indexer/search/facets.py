@@ -29,6 +29,8 @@ class FacetSets:
     live: Docs
     years: np.ndarray  # each document's year (0 when unknown), for sorting by year
     stable: np.ndarray  # each document's place by (report id, paragraph): ties break alike in every build
+    reports: np.ndarray | None = None  # each document's report: a number below report_count, or it for none
+    report_count: int = 0
     _indexes: dict[str, FacetIndex] = field(default_factory=dict, repr=False)  # see _index
 
     @classmethod
@@ -39,12 +41,15 @@ class FacetSets:
             if year.isdigit() and len(year) <= 4:  # a value no check let in cannot overflow the column
                 years[ids] = int(year)
         stable = np.arange(len(live), dtype=np.int64)
+        reports = np.full(len(live), len(arrays.get("report", {})), dtype=np.int64)
         offset = 0
-        for report_id in sorted(arrays.get("report", {})):  # ids are stable; document numbers are not
+        for number, report_id in enumerate(sorted(arrays.get("report", {}))):  # ids are stable; docnums are not
             docs = arrays["report"][report_id]
             stable[docs] = offset + np.arange(len(docs))
+            reports[docs] = number
             offset += len(docs)
-        return cls({facet: dict(arrays.get(facet, {})) for facet in FACETS}, live, years, stable)
+        facets = {facet: dict(arrays.get(facet, {})) for facet in FACETS}
+        return cls(facets, live, years, stable, reports, len(arrays.get("report", {})))
 
     @property
     def size(self) -> int:
@@ -143,27 +148,37 @@ class FacetSets:
     def _index(self, facet: str) -> FacetIndex:
         """A facet's values indexed both ways (made once per facet sets)."""
         if facet not in self._indexes:
-            self._indexes[facet] = FacetIndex.of(self.arrays[facet], self.size)
+            self._indexes[facet] = FacetIndex.of(self.arrays[facet], self.size, self.reports, self.report_count)
         return self._indexes[facet]
 
 
 @dataclass(frozen=True)
 class FacetIndex:
     """One facet's (paragraph, value) pairs in paragraph order, with where each paragraph's start, so that a set of
-    hits is counted per value in one pass: over the hits' own pairs when they are few, over all pairs when not."""
+    hits is counted per value in one pass: over the hits' own pairs when they are few, over all pairs when not.
+    A facet whose every value holds whole reports (region, year) is kept as (report, value) pairs instead: hits
+    are counted per report first, then per value, over a few thousand pairs rather than every paragraph's."""
 
     names: list[str]
     place: dict[str, int]
-    docs: np.ndarray  # the paragraph of each pair, ascending
+    docs: np.ndarray  # the paragraph (or, `grouped`, the report) of each pair, ascending
     values: np.ndarray  # the value (its place in names) of each pair
-    rows: np.ndarray  # per paragraph, where its pairs start (size + 1 offsets)
+    rows: np.ndarray  # per paragraph, where its pairs start (size + 1 offsets); grouped, one per report and none
+    groups: np.ndarray | None = None  # grouped: each paragraph's report
 
     @classmethod
-    def of(cls, arrays: dict[str, np.ndarray], size: int) -> FacetIndex:
-        """The index of a facet's value → sorted paragraphs arrays."""
+    def of(
+        cls, arrays: dict[str, np.ndarray], size: int, reports: np.ndarray | None = None, count: int = 0
+    ) -> FacetIndex:
+        """The index of a facet's value → sorted paragraphs arrays (`reports`: each paragraph's report number,
+        `count` for none; used when every value holds whole reports)."""
         names = list(arrays)
         docs = np.concatenate([arrays[n] for n in names]).astype(np.int64) if names else _EMPTY
         values = np.repeat(np.arange(len(names), dtype=np.int64), [len(arrays[n]) for n in names])
+        grouped = _by_report(docs, values, len(names), reports, count) if reports is not None else None
+        if grouped is not None:
+            rows = np.zeros(count + 1, dtype=np.int64)  # unused, but for its length: reports and none
+            return cls(names, {n: i for i, n in enumerate(names)}, *grouped, rows, reports)
         order = np.argsort(docs, kind="stable")
         docs, values = docs[order], values[order]
         rows = np.searchsorted(docs, np.arange(size + 1))
@@ -172,6 +187,9 @@ class FacetIndex:
     def counts(self, mask: Docs, hits: np.ndarray | None = None) -> np.ndarray:
         """How many paragraphs of `mask` have each value (`hits`: its paragraphs, when known)."""
         hits = np.flatnonzero(mask) if hits is None else hits
+        if self.groups is not None:  # per report, then per value
+            per_report = np.bincount(self.groups[hits], minlength=len(self.rows))
+            return np.bincount(self.values, per_report[self.docs], minlength=len(self.names)).astype(np.int64)
         if len(hits) * 4 < len(self.docs):  # few hits: their own pairs
             starts, ends = self.rows[hits], self.rows[hits + 1]
             lengths = ends - starts
@@ -179,6 +197,19 @@ class FacetIndex:
             where = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
             return np.bincount(self.values[where], minlength=len(self.names))
         return np.bincount(self.values[mask[self.docs]], minlength=len(self.names))  # in paragraph order
+
+
+def _by_report(
+    docs: np.ndarray, values: np.ndarray, names: int, reports: np.ndarray, count: int
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """A facet's (paragraph, value) pairs as (report, value) pairs, by report, when every value holds each of its
+    reports whole (and no paragraph without a report: `count` in `reports`); else None."""
+    sizes = np.bincount(reports, minlength=count + 1)
+    pairs, held = np.unique(reports[docs] * names + values, return_counts=True)
+    report, value = pairs // max(names, 1), pairs % max(names, 1)
+    if np.any(report == count) or np.any(held != sizes[report]):
+        return None
+    return report, value
 
 
 def _last(value: str) -> str:

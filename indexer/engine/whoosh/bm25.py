@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .reading import CACHE_LOCK, decode_postings, leaves_of, segment_lengths
-from .wordpostings import RANKED, SegmentPostings
+from .wordpostings import RANKED, SegmentPostings, word_hash
 
 B, K1 = 0.75, 1.2  # whoosh's BM25F defaults
 CACHE_POSTINGS = 8_000_000  # postings kept decoded per searcher (16 bytes each)
@@ -65,9 +65,9 @@ class Scorer:
         """A term's postings over all segments: from the arrays where every segment has them, else from whoosh."""
         if self.arrays is None or field not in RANKED:
             return decode_postings(self.leaves, field, word)
-        ids, weights, encoded = [], [], word.encode("utf-8")
+        ids, weights, key = [], [], word_hash(word.encode("utf-8"))  # hashed once for every segment
         for (_, offset), arrays in zip(self.leaves, self.arrays, strict=True):
-            docs, tf = arrays.postings(field, encoded) or (np.zeros(0, np.int32), np.zeros(0, np.float32))
+            docs, tf = arrays.postings(field, key) or (np.zeros(0, np.int32), np.zeros(0, np.float32))
             if len(docs):
                 ids.append(docs.astype(np.int64) + offset)
                 weights.append(tf.astype(np.float64))
@@ -78,8 +78,8 @@ class Scorer:
     def frequency(self, field: str, word: str) -> int:
         """A word's document frequency in a field as whoosh counts it (deleted paragraphs included), from the
         arrays' bounds: no postings read."""
-        encoded = word.encode("utf-8")
-        return sum(arrays.frequency(field, encoded) for arrays in self.arrays or ())
+        key = word_hash(word.encode("utf-8"))
+        return sum(arrays.frequency(field, key) for arrays in self.arrays or ())
 
     def term(self, field: str, word: str, boost: float, wanted: np.ndarray, io, into=None) -> np.ndarray:
         """boost × BM25F of one term, for every document (0 where it is absent or not wanted), added to `into` when

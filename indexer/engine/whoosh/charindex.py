@@ -23,7 +23,7 @@ from analyzers import EDGE
 
 from .pairs import ARRAYS, SIDECAR_VERSION, Pairs, distinct_sorted
 from .reading import leaves_of
-from .sidecars import write_atomically
+from .sidecars import mapped, write_atomically
 
 POSITION_BITS = 24  # positions within one paragraph (headings and text, word edges among them) stay below 16 M
 FIELD = "chars"
@@ -90,14 +90,14 @@ class SegmentChars:
         listing = json.loads(paths["terms"].read_text(encoding="utf-8"))
         if not isinstance(listing, dict) or listing.get("version") != SIDECAR_VERSION:  # characters only, EDGE kept
             terms = {k: tuple(v) for k, v in listing.items()}
-            keys = np.load(paths["keys"], mmap_mode="r")
+            keys = mapped(paths["keys"])
             try:
                 save_sidecar(folder, segment_id, terms, keys)
             except OSError:  # a read-only index: upgraded in memory for this process
                 return cls.of(terms, keys)
             return cls.load(folder, segment_id)
         terms = {t: tuple(b) for t, b in zip(listing["terms"], listing["bounds"], strict=True)}
-        arrays = {name: np.load(paths[name], mmap_mode="r") for name in ARRAYS}
+        arrays = {name: mapped(paths[name]) for name in ARRAYS}
         return cls(terms, arrays["keys"], Pairs(arrays["codes"], arrays["bounds"], arrays["pair_keys"], len(terms)))
 
     @classmethod

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .sidecars import write_atomically
+from .sidecars import mapped, write_atomically
 
 PARAGRAPH_FIELDS = ("report_id", "number", "text", "section_path", "topic_list", "edges")
 
@@ -80,7 +80,7 @@ class SegmentTexts:
         with paths["blob"].open("rb") as fh:
             blob = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if offsets[-1] else b""
         reports = json.loads(paths["reports"].read_text(encoding="utf-8"))
-        return cls(blob, offsets, np.load(paths["keys"], mmap_mode="r"), reports)
+        return cls(blob, offsets, mapped(paths["keys"]), reports)
 
     @classmethod
     def build(cls, reader, folder: Path, segment_id: str) -> SegmentTexts:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .sidecars import write_atomically
+from .sidecars import mapped, write_atomically
 from .w3 import all_postings, posting_blocks
 
 RANKED = ("body", "section", "title")
@@ -69,7 +69,7 @@ class SegmentPostings:
         fields = {}
         for field in names:
             paths = _paths(folder, segment_id, field)
-            fields[field] = tuple(np.load(paths[part], mmap_mode="r") for part in _PARTS)
+            fields[field] = tuple(mapped(paths[part]) for part in _PARTS)
         return cls(fields)
 
     @classmethod
@@ -94,23 +94,25 @@ class SegmentPostings:
             pass  # a read-only index: keep them in memory for this process
         return cls(fields)
 
-    def _span(self, field: str, word: bytes) -> tuple[int, int] | None:
-        """Where a word's postings stand in a field's arrays ((0, 0) when it has none); None without the field."""
+    def _span(self, field: str, word: bytes | int) -> tuple[int, int] | None:
+        """Where a word's postings stand in a field's arrays ((0, 0) when it has none); None without the field.
+        `word`: its UTF-8 bytes, or its word_hash."""
         found = self.fields.get(field)
         if found is None:
             return None
         hashes, bounds = found[0], found[1]
-        key = word_hash(word)
-        at = int(np.searchsorted(hashes, key))
+        key = word if isinstance(word, int) else word_hash(word)
+        at = int(hashes.searchsorted(key))
         return (int(bounds[at, 0]), int(bounds[at, 1])) if at < len(hashes) and hashes[at] == key else (0, 0)
 
-    def frequency(self, field: str, word: bytes) -> int:
+    def frequency(self, field: str, word: bytes | int) -> int:
         """How many postings a word has in a field here (0 when none, or the field is not stored here)."""
         span = self._span(field, word)
         return span[1] - span[0] if span else 0
 
-    def postings(self, field: str, word: bytes) -> tuple[np.ndarray, np.ndarray] | None:
-        """(local document numbers, weights) of a word in a field; None when the field is not stored here."""
+    def postings(self, field: str, word: bytes | int) -> tuple[np.ndarray, np.ndarray] | None:
+        """(local document numbers, weights) of a word (its bytes or word_hash) in a field; None when the field is
+        not stored here."""
         span = self._span(field, word)
         if span is None:
             return None
