@@ -21,9 +21,16 @@ class Distinct:
     """A Ranking walked in order, keeping the first hit of each text; `also[doc]` lists the hits folded into it."""
 
     def __init__(
-        self, ranking: Ranking, keys: np.ndarray, hits: np.ndarray, text: Callable[[int], str], first_tier: int
+        self,
+        ranking: Ranking,
+        keys: np.ndarray,
+        hits: np.ndarray,
+        text: Callable[[int], str],
+        first_tier: int,
+        members: Callable[[np.ndarray], np.ndarray] = np.flatnonzero,
     ) -> None:
         self.ranking, self.keys, self.hits, self.text = ranking, keys, hits, text
+        self.members = members  # a set's paragraph numbers (a request's Selection.members)
         self.near_depth = min(NEAR_DEPTH, first_tier)  # never into a later tier: a page of hits does not need it
         self.shown: list[tuple[float, int]] = []
         self.also: dict[int, list[int]] = {}
@@ -89,14 +96,15 @@ class Distinct:
     def count(self, docs: np.ndarray) -> int:
         """How many distinct texts the hits in `docs` (a mask) hold: one per key, less those nearly the same."""
         self._walk(0)
-        keys = np.sort(self.keys[docs])  # sorted and neighbours compared: np.unique's hashing is 40× slower here
+        # sorted and neighbours compared: np.unique's hashing is 40× slower here
+        keys = np.sort(self.keys[self.members(docs)])
         distinct = int(np.count_nonzero(keys[1:] != keys[:-1])) + 1 if len(keys) else 0
         return distinct - sum(1 for d in self.near if docs[d])
 
     def copies(self, docnum: int) -> list[int]:
         """Every other hit with this shown hit's text: the same key at any depth, nearly the same in the head."""
         if self._hit_keys is None:  # the hits and their keys, once: each page's copies compared among the hits only
-            docs = np.flatnonzero(self.hits)
+            docs = self.members(self.hits)
             self._hit_keys = (docs, self.keys[docs])
         docs, keys = self._hit_keys
         same = docs[keys == self.keys[docnum]].tolist()

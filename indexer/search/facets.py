@@ -4,6 +4,7 @@ paragraphs are boolean masks over paragraph numbers."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -112,13 +113,18 @@ class FacetSets:
                 result = result & self.union(facet, list(values))
         return result
 
-    def count(self, matched: Docs, chosen: dict[str, set[str]]) -> dict[str, list[FacetValue]]:
+    def count(
+        self, matched: Docs, chosen: dict[str, set[str]], members: Callable[[Docs], np.ndarray] | None = None
+    ) -> dict[str, list[FacetValue]]:
         """Counts per facet value, each facet counted under the other facets' selections only. Values stay in the
-        order of their counts without any selection, so choosing one never moves the others about."""
+        order of their counts without any selection, so choosing one never moves the others about. `members`
+        lists a set's paragraphs (a request's Selection.members: once per set)."""
         counted: dict[str, list[FacetValue]] = {}
         hits: dict[int, tuple[Docs, np.ndarray]] = {}  # id of a mask → (it, its paragraphs): once per mask
 
         def counts_in(index: FacetIndex, mask: Docs) -> np.ndarray:
+            if members is not None:
+                return index.counts(mask, members(mask))
             found = hits.get(id(mask))
             if found is None:
                 found = hits[id(mask)] = (mask, np.flatnonzero(mask))
@@ -138,10 +144,10 @@ class FacetSets:
             counted[facet] = _tree(values, rank) if facet == "region" else _order(facet, values, rank)
         return counted
 
-    def histogram(self, docs: Docs) -> list[tuple[int, int]]:
-        """Hits per year among `docs`, oldest first."""
+    def histogram(self, docs: Docs, members: np.ndarray | None = None) -> list[tuple[int, int]]:
+        """Hits per year among `docs` (`members`: its paragraph numbers, when known), oldest first."""
         index = self._index("year")
-        counts = index.counts(docs)
+        counts = index.counts(docs, members)
         found = [(int(index.names[i]), int(counts[i])) for i in np.flatnonzero(counts) if index.names[i].isdigit()]
         return sorted(found)
 

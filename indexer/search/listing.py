@@ -36,7 +36,7 @@ def list_page(sel: Selection, request: SearchRequest, final: Docs, partial: Docs
     """The page of `request`: hits with every word, then missing one, then (when asked and the page has room)
     related paragraphs; copies folded into the best-ranked of them unless `collapse` is off."""
     view = sel.view
-    total = int(np.count_nonzero(final))
+    total = len(sel.members(final))
     start, end = (request.page - 1) * request.page_size, request.page * request.page_size
     ranked = _rank(sel, final, partial, request.sort, deadline) if total or partial.any() else None
     room = _room(request, sel, start, end)
@@ -48,7 +48,8 @@ def list_page(sel: Selection, request: SearchRequest, final: Docs, partial: Docs
         return Listed([], total, 0, False)
     distinct = total
     if request.collapse:  # each text once, its copies as "also in"
-        once = Distinct(ranked, view.same_text, final | partial, lambda d: sel.paragraph(d).text, total)
+        hits = final | partial if partial.any() else final
+        once = Distinct(ranked, view.same_text, hits, lambda d: sel.paragraph(d).text, total, sel.members)
         page = [(score, d, once.copies(d)[:MAX_COPIES]) for score, d in once.page(start, end)]
         distinct = once.count(final)
     else:
@@ -74,7 +75,11 @@ def _rank(sel: Selection, final: Docs, partial: Docs, sort: str, deadline: float
     if sort == "relevance" and q.positive_texts(sel.plan.tree):
         # the hits scored now, the paragraphs missing a word only if a page reaches them
         rank = functools.partial(
-            Tier, rerank=functools.partial(_rerank, sel), deadline=deadline, stable=sel.facets.stable
+            Tier,
+            rerank=functools.partial(_rerank, sel),
+            deadline=deadline,
+            stable=sel.facets.stable,
+            members=sel.members,
         )
         score = scores(sel.view, sel.plan, sel.facets, final)
         later = functools.partial(scores, sel.view, sel.plan, sel.facets, partial)

@@ -112,6 +112,15 @@ class Selection:
     finder: Finder | None = None
     seen: dict = field(default_factory=dict)  # what the request's ranking has already worked out, by key
     _paragraphs: dict = field(default_factory=dict)
+    _members: dict = field(default_factory=dict)
+
+    def members(self, docs: Docs) -> np.ndarray:
+        """The paragraph numbers of one of the request's sets, listed once per request (the total, the ranking,
+        the facets and the year chart all need those of the hits; a set is never changed once made)."""
+        found = self._members.get(id(docs))
+        if found is None or found[0] is not docs:  # the set itself is kept: its id is not reused meanwhile
+            found = self._members[id(docs)] = (docs, np.flatnonzero(docs))
+        return found[1]
 
     def paragraph(self, docnum: int) -> StoredParagraph:
         """A stored paragraph, read once per request (re-ranking, folding copies and the page all need it)."""

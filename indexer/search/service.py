@@ -93,7 +93,7 @@ class SearchService:
             sel = self._select(view, request, exclude)
             final = sel.facets.narrow(sel.matched, sel.chosen)
             partial = sel.facets.narrow(sel.partial, sel.chosen)
-            total, partials = int(np.count_nonzero(final)), int(np.count_nonzero(partial))
+            total, partials = len(sel.members(final)), int(np.count_nonzero(partial))
             counted = sel.matched if sel.matched.any() or not sel.partial.any() else sel.partial
             listed = list_page(sel, request, final, partial, started + RERANK_BUDGET)
             explain = sel.plan.to_dict()
@@ -105,8 +105,8 @@ class SearchService:
                 words=explain["words"],
                 total=total,
                 hits=listed.hits,
-                facets=sel.facets.count(counted, sel.chosen),
-                years=sel.facets.histogram(final if total else partial),
+                facets=sel.facets.count(counted, sel.chosen, sel.members),
+                years=sel.facets.histogram(final if total else partial, sel.members(final if total else partial)),
                 took_ms=(time.perf_counter() - started) * 1000,
                 partial=partials,
                 explain=explain,

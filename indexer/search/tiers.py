@@ -35,8 +35,10 @@ class Tier:
         rerank: Callable[[float, int], tuple[float, bool]],  # (score, doc) → (score re-ranked, glossary?)
         deadline: float = float("inf"),
         stable: np.ndarray | None = None,
+        members: Callable[[Docs], np.ndarray] = np.flatnonzero,
     ) -> None:
-        self.docs = np.flatnonzero(docs)
+        self._mask, self._members = docs, members  # its paragraphs listed when a page first reaches the tier
+        self._docs: np.ndarray | None = None
         self._scores = scores  # or how to score them, when first needed (a tier a page may never reach)
         self.stable = np.arange(len(docs)) if stable is None else stable  # breaks ties: the same in every build
         self.rerank = rerank
@@ -46,7 +48,14 @@ class Tier:
         self._tail: np.ndarray | None = None
 
     def __len__(self) -> int:
-        return len(self.docs)
+        return len(self._docs) if self._docs is not None else int(np.count_nonzero(self._mask))
+
+    @property
+    def docs(self) -> np.ndarray:
+        """The tier's paragraphs, in document order."""
+        if self._docs is None:
+            self._docs = self._members(self._mask)
+        return self._docs
 
     @property
     def scores(self) -> np.ndarray:

@@ -98,6 +98,9 @@ class Pairs:
         """Sorted `doc << 24 | position` starts where the characters `ids` (two or more) occur in a row, inside
         one word or from a word edge to a word edge (`across_words`: anywhere)."""
         length = len(ids)
+        if length == 2:  # one pair: its keys, its own flags deciding (most Chinese words have two characters)
+            keys = self.occurrences(ids[0], ids[1])
+            return (keys if across_words else keys[_TWO_ON_EDGES[keys & 7]]) >> FLAG_BITS
         offsets = list(range(0, length - 1, 2))
         if offsets[-1] != length - 2:
             offsets.append(length - 2)  # an odd length: the last pair overlaps the one before
@@ -108,7 +111,7 @@ class Pairs:
         for keys, o in lists[1:]:
             if not len(starts):
                 break
-            at = np.minimum(np.searchsorted(keys, (starts + o) << FLAG_BITS), len(keys) - 1)
+            at = np.minimum(keys.searchsorted((starts + o) << FLAG_BITS), len(keys) - 1)
             found = (keys[at] >> FLAG_BITS) == starts + o if len(keys) else np.zeros(len(starts), dtype=bool)
             starts, at = starts[found], at[found]
             flags = {k: v[found] for k, v in flags.items()} | {o: keys[at] & 7}
@@ -117,14 +120,16 @@ class Pairs:
         return starts[_on_word_edges(flags, length)]
 
 
+# per flags of a two-character match: no edge between the characters, or edges before and after both
+_TWO_ON_EDGES = np.array([not f & BETWEEN or f & (BEFORE | AFTER) == BEFORE | AFTER for f in range(8)])
+
+
 def _on_word_edges(flags: dict[int, np.ndarray], length: int) -> np.ndarray:
     """Per match: no word edge inside it, or edges at both its ends (the rule of analyzers.on_word_edges), from
-    the flags of the pairs at each offset."""
-    edge: dict[int, np.ndarray] = {}  # position in the match (0 … length) → whether a word edge stands there
+    the flags of the pairs at each offset (a pair at offset o tells of positions o, o + 1 and o + 2)."""
+    inside = None
     for o, f in flags.items():
-        for position, bit in ((o, BEFORE), (o + 1, BETWEEN), (o + 2, AFTER)):
-            edge.setdefault(position, (f & bit) != 0)
-    inside = np.zeros(len(edge[0]), dtype=bool)
-    for position in range(1, length):
-        inside |= edge[position]
-    return ~inside | (edge[0] & edge[length])
+        bits = sum(bit for place, bit in ((o, BEFORE), (o + 1, BETWEEN), (o + 2, AFTER)) if 0 < place < length)
+        edged = (f & bits) != 0
+        inside = edged if inside is None else inside | edged
+    return ~inside | (((flags[0] & BEFORE) != 0) & ((flags[length - 2] & AFTER) != 0))
