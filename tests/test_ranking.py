@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -126,3 +127,31 @@ def test_explain_shows_words_expansions_and_regions_in_the_cli_and_the_web(ranke
     assert "expanded:    老人 → 老年人" in as_json.stderr
     page = create_app({"HOME": str(ranked.home)}).test_client().get("/?q=老人").get_data(as_text=True)
     assert "扩展：老人→老年人" in page
+
+
+@pytest.mark.parametrize("query", ["老人", "保定 大气污染", "社区矫正 教育帮扶", "民营经济"])
+def test_scores_of_the_hits_alone_are_every_paragraph_s_scores_there_to_the_last_bit(ranked, query, monkeypatch):
+    from indexer.search import scoring
+
+    with ranked.engine.reading() as view:
+        sel = ranked._select(view, SearchRequest(query))
+        for wanted in (sel.matched, sel.partial | sel.matched):
+            docs = np.flatnonzero(wanted)
+            assert len(docs)
+            every = scoring.scores(view, sel.plan, sel.facets, wanted)
+            assert scoring.scores_of(view, sel.plan, sel.facets, wanted, docs).tolist() == every[docs].tolist()
+            assert not any(array.any() for array in scoring._scratch(view.size))  # left zeroed for the next
+
+        real = view.term_scores
+
+        def fails(*args, **kwargs):
+            real(*args, **kwargs)  # its scores added, then a failure
+            raise OSError("a file could not be read")
+
+        monkeypatch.setattr(view, "term_scores", fails)  # a failure half-way never leaves scores for the next
+        with pytest.raises(OSError):
+            scoring.scores_of(view, sel.plan, sel.facets, sel.matched, np.flatnonzero(sel.matched))
+        monkeypatch.undo()
+        docs = np.flatnonzero(sel.matched)
+        again = scoring.scores_of(view, sel.plan, sel.facets, sel.matched, docs)
+        assert again.tolist() == scoring.scores(view, sel.plan, sel.facets, sel.matched)[docs].tolist()

@@ -16,7 +16,7 @@ from .highlight import hit_spans, mark, match_spans, merge_spans, snippet
 from .matching import Selection
 from .ranking import is_glossary, rerank
 from .related import related
-from .scoring import scores
+from .scoring import scores, scores_of
 from .tiers import Ranking, Tier
 
 MAX_COPIES = 20  # "also in" links per hit
@@ -42,7 +42,7 @@ def list_page(sel: Selection, request: SearchRequest, final: Docs, partial: Docs
     room = _room(request, sel, start, end)
     more = related(view, sel.plan, sel.constraints(), final | partial, sel.facets.stable) if room else []
     if more:
-        ranked = ranked or Ranking([], np.zeros(view.size))
+        ranked = ranked or Ranking([])
         ranked.parts.append(more)
     if ranked is None:
         return Listed([], total, 0, False)
@@ -81,9 +81,10 @@ def _rank(sel: Selection, final: Docs, partial: Docs, sort: str, deadline: float
             stable=sel.facets.stable,
             members=sel.members,
         )
-        score = scores(sel.view, sel.plan, sel.facets, final)
-        later = functools.partial(scores, sel.view, sel.plan, sel.facets, partial)
-        return Ranking([rank(final, score), rank(partial, later)], score)
+        score = functools.partial(scores_of, sel.view, sel.plan, sel.facets)
+        return Ranking(
+            [rank(final, score(final, sel.members(final))), rank(partial, functools.partial(score, partial))]
+        )
     score = scores(sel.view, sel.plan, sel.facets, wanted)
     if sort == "added":
         docs = np.flatnonzero(wanted)

@@ -17,11 +17,16 @@ RERANK_DEPTH = 40  # hits per tier re-ranked on their own text: four pages (30, 
 
 def best_of(docs: np.ndarray, scores: np.ndarray, stable: np.ndarray, depth: int) -> np.ndarray:
     """The best `depth` of `docs` by score, best first, `stable` breaking ties, without sorting them all."""
-    if len(docs) > depth:
-        cut = np.argpartition(-scores[docs], depth - 1)[:depth]
-        threshold = scores[docs[cut]].min()
-        docs = docs[scores[docs] >= threshold]  # ties at the cut are settled by `stable`
-    return docs[np.lexsort((stable[docs], -scores[docs]))][:depth]
+    return docs[best_places(scores[docs], stable[docs], depth)]
+
+
+def best_places(scores: np.ndarray, stable: np.ndarray, depth: int) -> np.ndarray:
+    """The places of the best `depth` scores, best first, `stable` (per place) breaking ties."""
+    places = np.arange(len(scores))
+    if len(scores) > depth:
+        cut = np.argpartition(-scores, depth - 1)[:depth]
+        places = places[scores >= scores[cut].min()]  # ties at the cut are settled by `stable`
+    return places[np.lexsort((stable[places], -scores[places]))][:depth]
 
 
 class Tier:
@@ -31,7 +36,7 @@ class Tier:
     def __init__(
         self,
         docs: Docs,
-        scores: np.ndarray | Callable[[], np.ndarray],
+        scores: np.ndarray | Callable[[np.ndarray], np.ndarray],  # of its docs, in their order (or how to score them)
         rerank: Callable[[float, int], tuple[float, bool]],  # (score, doc) → (score re-ranked, glossary?)
         deadline: float = float("inf"),
         stable: np.ndarray | None = None,
@@ -59,36 +64,36 @@ class Tier:
 
     @property
     def scores(self) -> np.ndarray:
-        """The BM25F scores the tier is ranked by (worked out on first use)."""
+        """The BM25F scores the tier is ranked by, one per doc in `docs` (worked out on first use)."""
         if callable(self._scores):
-            self._scores = self._scores()
+            self._scores = self._scores(self.docs)
         return self._scores
-
-    def _best_first(self, docs: np.ndarray) -> np.ndarray:
-        return docs[np.lexsort((self.stable[docs], -self.scores[docs]))]
 
     def __getitem__(self, where: slice) -> list[tuple[float, int]]:
         docs, scores = self.docs, self.scores
         if self._head is None:
-            head = best_of(docs, scores, self.stable, RERANK_DEPTH)
+            stable = self.stable[docs]
+            head = best_places(scores, stable, RERANK_DEPTH)
             reranked = []
-            for d in head:
+            for p in head.tolist():
                 if time.perf_counter() > self.deadline:
                     self.cut_short = True
                     break
-                reranked.append((self.rerank(float(scores[d]), int(d)), int(d)))
-            best = sorted(reranked, key=lambda pair: (pair[0][0], -self.stable[pair[1]]), reverse=True)
-            order = fewer_glossary_first([(glossary, d) for (_, glossary), d in best])
-            self._head = [(best[i][0][0], best[i][1]) for i in order]
-            self._head += [(float(scores[d]), int(d)) for d in head[len(reranked) :]]  # in BM25F order, after
-            self._head_ids = head
+                reranked.append((self.rerank(float(scores[p]), int(docs[p])), p))
+            best = sorted(reranked, key=lambda pair: (pair[0][0], -stable[pair[1]]), reverse=True)
+            order = fewer_glossary_first([(glossary, p) for (_, glossary), p in best])
+            self._head = [(best[i][0][0], int(docs[best[i][1]])) for i in order]
+            self._head += [(float(scores[p]), int(docs[p])) for p in head[len(reranked) :]]  # in BM25F order, after
+            self._head_places = head
         out = self._head[where.start : where.stop]
         if where.stop > len(self._head):
             if self._tail is None:
-                rest = np.setdiff1d(docs, self._head_ids, assume_unique=True)
-                self._tail = self._best_first(rest)
+                rest = np.ones(len(docs), dtype=bool)
+                rest[self._head_places] = False
+                rest = np.flatnonzero(rest)
+                self._tail = rest[np.lexsort((self.stable[docs[rest]], -scores[rest]))]
             start = max(0, where.start - len(self._head))
-            out += [(float(scores[d]), int(d)) for d in self._tail[start : where.stop - len(self._head)]]
+            out += [(float(scores[p]), int(docs[p])) for p in self._tail[start : where.stop - len(self._head)]]
         return out
 
 
@@ -97,7 +102,7 @@ class Ranking:
     """Hits in order, as parts: lists of (score, document) for re-ranked heads, arrays of documents for the rest."""
 
     parts: list[list[tuple[float, int]] | np.ndarray | Tier]
-    scores: np.ndarray
+    scores: np.ndarray | None = None  # every paragraph's, for parts that are arrays of documents
 
     @property
     def cut_short(self) -> bool:

@@ -31,6 +31,7 @@ class Scorer:
         self.leaves = leaves_of(self.reader)
         self.arrays = None if folder is None else [_arrays_of(leaf, Path(folder)) for leaf, _ in self.leaves]
         self._lengths: dict[str, np.ndarray] = {}
+        self._averages: dict[str, float] = {}
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._held = 0
 
@@ -92,7 +93,9 @@ class Scorer:
             # whoosh's idf (WeightingModel.idf); its document frequency, deleted paragraphs included, is the number
             # of postings, which the arrays hold without a look-up in every segment's term index
             idf = log(self.size / (len(ids) + 1)) + 1 if self.arrays is not None else self.searcher.idf(field, word)
-            average = self.searcher.avg_field_length(field) or 1
+            average = self._averages.get(field)
+            if average is None:  # whoosh works it out from the reader's totals at every call
+                average = self._averages[field] = self.searcher.avg_field_length(field) or 1
             lengths = self.lengths(field)
         keep = wanted[ids]
         ids, tf = ids[keep], tf[keep]
