@@ -136,11 +136,12 @@ class FacetSets:
             counts = counts_in(index, self.narrow(matched, chosen, skip=facet))
             unselected = counts_in(index, matched) if chosen else counts
             values, rank = [], {}
+            names, labels, counts_of, unselected_of = index.names, index.labels, counts.tolist(), unselected.tolist()
             for i in np.flatnonzero(counts).tolist() + [index.place[v] for v in selected if v in index.place]:
-                value = index.names[i]
+                value = names[i]
                 if value not in rank:
-                    values.append(FacetValue(value, _last(value), int(counts[i]), value in selected))
-                    rank[value] = int(unselected[i])
+                    values.append(FacetValue(value, labels[i], counts_of[i], value in selected))
+                    rank[value] = unselected_of[i]
             counted[facet] = _tree(values, rank) if facet == "region" else _order(facet, values, rank)
         return counted
 
@@ -171,6 +172,10 @@ class FacetIndex:
     values: np.ndarray  # the value (its place in names) of each pair
     rows: np.ndarray  # per paragraph, where its pairs start (size + 1 offsets); grouped, one per report and none
     groups: np.ndarray | None = None  # grouped: each paragraph's report
+    labels: list[str] = field(default_factory=list)  # per value, its last part (a region's own name)
+
+    def __post_init__(self) -> None:
+        self.labels[:] = [_last(name) for name in self.names]
 
     @classmethod
     def of(

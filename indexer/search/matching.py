@@ -48,6 +48,7 @@ class Finder:
             tokens = [t.text for t in char_tokens(needle)]
             if tokens:
                 mask[self.view.docs_with(tokens, loose)] = True
+            mask.flags.writeable = False  # shared by every node that looks it up: never changed in place
             self._found[key] = mask
         return self._found[key]
 
@@ -56,7 +57,9 @@ class Finder:
         key = ("title", needle, self.across_words)
         if key not in self._found:
             tokens = [t.text for t in char_tokens(needle)]
-            self._found[key] = self.titles.docs(tokens, self.across_words) if tokens else self.facets.none()
+            mask = self.titles.docs(tokens, self.across_words) if tokens else self.facets.none()
+            mask.flags.writeable = False
+            self._found[key] = mask
         return self._found[key]
 
 
@@ -71,12 +74,13 @@ def match(node: q.Node, finder: Finder, plan: Understanding, regions: bool = Tru
                 f"“{word.text}” has nothing to search for (only punctuation): use words or numbers",
                 f"“{word.text}”只有标点，没有可检索的内容：请输入词或数字",
             )
-        found = facets.none()
-        for needle in word.needles:
-            found |= finder.body(needle)
-            if titles:
-                found |= finder.title(needle)
-        return found | facets.union("region", list(word.regions)) if regions else found
+        parts = [finder.body(n) for n in word.needles] + ([finder.title(n) for n in word.needles] if titles else [])
+        if regions and word.regions:
+            parts.append(facets.union("region", list(word.regions)))
+        found = parts[0] if parts else facets.none()  # a finder's own (read-only) set when it is the only part
+        for part in parts[1:]:
+            found = found | part
+        return found
     if isinstance(node, q.Filter):
         if node.field == "title":
             return finder.title(node.value)
