@@ -3,9 +3,11 @@ links to its copies, and counts once in `distinct`; glossary lines do not crowd 
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from indexer import Instance, SearchRequest, index_files
+from indexer.search.distinct import FEW_HITS, SameTexts
 from indexer.search.ranking import GLOSSARY_TOP, fewer_glossary_first, is_glossary
 
 LAST_YEAR = (
@@ -79,3 +81,14 @@ def test_beyond_the_first_few_a_glossary_line_waits_for_substantive_paragraphs()
     assert order[:GLOSSARY_TOP] == list(range(GLOSSARY_TOP))
     top_ten = [ranked[i][0] for i in order[:10]]
     assert top_ten[GLOSSARY_TOP] is False and sum(top_ten) < 10  # then a substantive paragraph, and so on
+
+
+@pytest.mark.parametrize("hits", [0, 1, 500, FEW_HITS + 1, 20_000])
+def test_texts_are_counted_and_their_copies_found_by_group_as_by_key(hits):
+    rng = np.random.default_rng(hits)
+    keys = rng.integers(-(2**62), 2**62, size=3000)[rng.integers(0, 3000, size=30_000)]  # many texts repeated
+    texts = SameTexts.of(keys)
+    docs = np.sort(rng.choice(len(keys), size=hits, replace=False))
+    assert texts.count(docs) == len(np.unique(keys[docs]))
+    for docnum in docs[:20].tolist():
+        assert texts.same(docnum).tolist() == np.flatnonzero(keys == keys[docnum]).tolist()

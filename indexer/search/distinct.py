@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -15,6 +16,38 @@ from analyzers.sameness import NEARLY_THE_SAME, char_shingles, normalised
 from .tiers import Ranking
 
 NEAR_DEPTH = 30  # hits of the first tier compared by their shingles (within its re-ranked head: texts read anyway)
+FEW_HITS = 4096  # hits past which their texts are counted by marking groups rather than by sorting their keys
+
+
+@dataclass(frozen=True)
+class SameTexts:
+    """A view's paragraphs grouped by their text key (analyzers.same_text_key): each one's group, and each
+    group's paragraphs in document order (made once per view)."""
+
+    group: np.ndarray  # per paragraph, its group
+    order: np.ndarray  # paragraphs, by group, then in document order
+    starts: np.ndarray  # where each group's paragraphs start in `order` (groups + 1 offsets)
+
+    @classmethod
+    def of(cls, keys: np.ndarray) -> SameTexts:
+        """The groups of paragraphs with the same key."""
+        _, group = np.unique(keys, return_inverse=True)
+        order = np.argsort(group, kind="stable")
+        return cls(group, order, np.searchsorted(group[order], np.arange(int(group.max(initial=-1)) + 2)))
+
+    def count(self, docs: np.ndarray) -> int:
+        """How many distinct texts the paragraphs `docs` (sorted numbers) hold."""
+        if len(docs) <= FEW_HITS:  # sorted and neighbours compared: np.unique's hashing is 40× slower here
+            groups = np.sort(self.group[docs])
+            return int(np.count_nonzero(groups[1:] != groups[:-1])) + 1 if len(groups) else 0
+        seen = np.zeros(len(self.starts), dtype=bool)
+        seen[self.group[docs]] = True
+        return int(np.count_nonzero(seen))
+
+    def same(self, docnum: int) -> np.ndarray:
+        """Every paragraph with this one's text (itself too), in document order."""
+        group = self.group[docnum]
+        return self.order[self.starts[group] : self.starts[group + 1]]
 
 
 class Distinct:
@@ -23,24 +56,23 @@ class Distinct:
     def __init__(
         self,
         ranking: Ranking,
-        keys: np.ndarray,
+        texts: SameTexts,
         hits: np.ndarray,
         text: Callable[[int], str],
         first_tier: int,
         members: Callable[[np.ndarray], np.ndarray] = np.flatnonzero,
     ) -> None:
-        self.ranking, self.keys, self.hits, self.text = ranking, keys, hits, text
+        self.ranking, self.texts, self.hits, self.text = ranking, texts, hits, text
         self.members = members  # a set's paragraph numbers (a request's Selection.members)
         self.near_depth = min(NEAR_DEPTH, first_tier)  # never into a later tier: a page of hits does not need it
         self.shown: list[tuple[float, int]] = []
         self.also: dict[int, list[int]] = {}
-        self._first: dict[int, int] = {}  # text key → the hit shown for it
+        self._first: dict[int, int] = {}  # text group → the hit shown for it
         # shown hits of the head as (normalised length, rank among them, doc, score), by length
         self._sizes: list[tuple[int, int, int, float]] = []
         self._chars: dict[int, str] = {}  # hits of the head → their normalised text
         self._shingles: dict[int, frozenset[str]] = {}  # … and its shingles, made when first compared
         self._walked = 0
-        self._hit_keys: tuple[np.ndarray, np.ndarray] | None = None
         self.near: list[int] = []  # hits folded for being nearly (not exactly) the same as one shown
 
     def _near_match(self, docnum: int, score: float) -> int | None:
@@ -75,7 +107,7 @@ class Distinct:
             for score, docnum in batch:
                 position = self._walked
                 self._walked += 1
-                key = int(self.keys[docnum])
+                key = int(self.texts.group[docnum])
                 first = self._first.get(key)
                 if first is None and position < self.near_depth:
                     first = self._near_match(docnum, score)
@@ -96,16 +128,10 @@ class Distinct:
     def count(self, docs: np.ndarray) -> int:
         """How many distinct texts the hits in `docs` (a mask) hold: one per key, less those nearly the same."""
         self._walk(0)
-        # sorted and neighbours compared: np.unique's hashing is 40× slower here
-        keys = np.sort(self.keys[self.members(docs)])
-        distinct = int(np.count_nonzero(keys[1:] != keys[:-1])) + 1 if len(keys) else 0
-        return distinct - sum(1 for d in self.near if docs[d])
+        return self.texts.count(self.members(docs)) - sum(1 for d in self.near if docs[d])
 
     def copies(self, docnum: int) -> list[int]:
         """Every other hit with this shown hit's text: the same key at any depth, nearly the same in the head."""
-        if self._hit_keys is None:  # the hits and their keys, once: each page's copies compared among the hits only
-            docs = self.members(self.hits)
-            self._hit_keys = (docs, self.keys[docs])
-        docs, keys = self._hit_keys
-        same = docs[keys == self.keys[docnum]].tolist()
+        same = self.texts.same(docnum)
+        same = same[self.hits[same]].tolist()
         return [d for d in dict.fromkeys(same + self.also.get(docnum, [])) if d != docnum]

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..records import SECTION_SEPARATOR, Hit, SearchRequest, StoredParagraph
 from . import query as q
-from .distinct import Distinct
+from .distinct import Distinct, SameTexts
 from .facets import Docs
 from .highlight import hit_spans, mark, match_spans, merge_spans, snippet
 from .matching import Selection
@@ -32,9 +32,12 @@ class Listed:
     cut_short: bool
 
 
-def list_page(sel: Selection, request: SearchRequest, final: Docs, partial: Docs, deadline: float) -> Listed:
+def list_page(
+    sel: Selection, request: SearchRequest, final: Docs, partial: Docs, deadline: float, texts: SameTexts
+) -> Listed:
     """The page of `request`: hits with every word, then missing one, then (when asked and the page has room)
-    related paragraphs; copies folded into the best-ranked of them unless `collapse` is off."""
+    related paragraphs; copies folded into the best-ranked of them (`texts`: the view's paragraphs by text)
+    unless `collapse` is off."""
     view = sel.view
     total = len(sel.members(final))
     start, end = (request.page - 1) * request.page_size, request.page * request.page_size
@@ -49,7 +52,7 @@ def list_page(sel: Selection, request: SearchRequest, final: Docs, partial: Docs
     distinct = total
     if request.collapse:  # each text once, its copies as "also in"
         hits = final | partial if partial.any() else final
-        once = Distinct(ranked, view.same_text, hits, lambda d: sel.paragraph(d).text, total, sel.members)
+        once = Distinct(ranked, texts, hits, lambda d: sel.paragraph(d).text, total, sel.members)
         page = [(score, d, once.copies(d)[:MAX_COPIES]) for score, d in once.page(start, end)]
         distinct = once.count(final)
     else:

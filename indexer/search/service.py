@@ -21,6 +21,7 @@ from ..engine.base import Engine, EngineView, Outcome, ReadReport, Rebuild, Task
 from ..errors import QueryError
 from ..records import FacetValue, ReportInfo, SearchRequest, SearchResult, StoredParagraph
 from . import query as q
+from .distinct import SameTexts
 from .facets import FacetSets
 from .listing import list_page
 from .matching import Selection, select
@@ -50,6 +51,7 @@ class SearchService:
         self.home = Path(home)
         self._facets: tuple[EngineView, FacetSets] | None = None
         self._titles: tuple[EngineView, Titles] | None = None
+        self._texts: tuple[EngineView, SameTexts] | None = None
         self._synonyms: tuple[tuple[str, int], Synonyms] | None = None
 
     # -- search ---------------------------------------------------------------------------------------
@@ -68,6 +70,13 @@ class SearchService:
         cached = self._facets
         if cached is None or cached[0] is not view:
             cached = self._facets = (view, FacetSets.of_arrays(view.facet_arrays, view.live))
+        return cached[1]
+
+    def _same_texts(self, view: EngineView) -> SameTexts:
+        """The paragraphs of a view grouped by text, made once per view."""
+        cached = self._texts
+        if cached is None or cached[0] is not view:
+            cached = self._texts = (view, SameTexts.of(view.same_text))
         return cached[1]
 
     def _report_titles(self, view: EngineView) -> Titles:
@@ -90,12 +99,15 @@ class SearchService:
         """
         started = time.perf_counter()
         with self.engine.reading() as view:
+            texts = self._same_texts(view)  # a new view's structures made before the re-ranking budget starts:
+            self._facet_sets(view), self._report_titles(view)  # the first search after a commit is no slow query
+            budget_from = time.perf_counter()
             sel = self._select(view, request, exclude)
             final = sel.facets.narrow(sel.matched, sel.chosen)
             partial = sel.facets.narrow(sel.partial, sel.chosen)
             total, partials = len(sel.members(final)), int(np.count_nonzero(partial))
             counted = sel.matched if sel.matched.any() or not sel.partial.any() else sel.partial
-            listed = list_page(sel, request, final, partial, started + RERANK_BUDGET)
+            listed = list_page(sel, request, final, partial, budget_from + RERANK_BUDGET, texts)
             explain = sel.plan.to_dict()
             if listed.cut_short:
                 explain["cut_short"] = f"re-ranking stopped after {RERANK_BUDGET:g} s; the rest is in BM25F order"
@@ -219,5 +231,5 @@ class SearchService:
 
     def close(self) -> None:
         """Release open files."""
-        self._facets = None
+        self._facets = self._titles = self._texts = None
         self.engine.close()
