@@ -131,7 +131,7 @@ class Hit:
         return asdict(self)
 
 
-@dataclass
+@dataclass(slots=True)
 class FacetValue:
     """A facet value with its count and selection state; region values nest (province › city › county)."""
 

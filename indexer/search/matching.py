@@ -11,6 +11,7 @@ text and the headings. Matches across two words form a tier of their own, never 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -90,7 +91,7 @@ def match(node: q.Node, finder: Finder, plan: Understanding, regions: bool = Tru
     if isinstance(node, q.Not):  # a word left out is looked for where a hit's words are: text and headings
         return facets.live & ~match(node.node, finder, plan, regions, titles=False)
     parts = [match(n, finder, plan, regions, titles) for n in node.nodes]
-    return np.logical_and.reduce(parts) if isinstance(node, q.And) else np.logical_or.reduce(parts)
+    return functools.reduce(np.logical_and if isinstance(node, q.And) else np.logical_or, parts)
 
 
 def in_text(tree: q.Node, finder: Finder, plan: Understanding) -> Docs:
@@ -99,7 +100,7 @@ def in_text(tree: q.Node, finder: Finder, plan: Understanding) -> Docs:
     texts = q.positive_texts(tree)
     if not texts:
         return finder.facets.live.copy()
-    return np.logical_or.reduce([match(t, finder, plan, regions=False, titles=False) for t in texts])
+    return functools.reduce(np.logical_or, [match(t, finder, plan, regions=False, titles=False) for t in texts])
 
 
 @dataclass
@@ -163,6 +164,17 @@ def _may_straddle(plan: Understanding) -> bool:
     return any(len(char_tokens(n)) > 1 for t in q.positive_texts(plan.tree) for n in plan.plans[t].needles)
 
 
+def _all_and_all_but_one(sets: list[Docs]) -> tuple[Docs, Docs]:
+    """The paragraphs in every one of `sets`, and those in all of them but one."""
+    if len(sets) == 2:
+        first, second = sets
+        return first & second, first ^ second
+    counts = sets[0].astype(np.int16)  # how many of the sets each paragraph is in (added in place: stacking the
+    for docs in sets[1:]:  # masks to sum them costs three times as much)
+        counts += docs
+    return counts == len(sets), counts == len(sets) - 1
+
+
 def select(
     request: SearchRequest,
     view: EngineView,
@@ -182,16 +194,12 @@ def select(
         # it names; a hit has at least one of them in its text or headings
         texty = [match(n, finder, plan, regions=False, titles=False) for n in plan.soft]
         soft_sets = [match(n, finder, plan) for n in plan.soft]
-        counts = soft_sets[0].astype(np.int16)  # how many of the words each paragraph has (added in place:
-        for docs in soft_sets[1:]:  # stacking the masks to sum them costs three times as much)
-            counts += docs
         allowed = facets.everything()
         for node in plan.hard:
             allowed &= match(node, finder, plan)
-        allowed &= np.logical_or.reduce(texty)
-        need = len(plan.soft)
-        matched = (counts == need) & allowed
-        partial = (counts == need - 1) & allowed
+        allowed &= functools.reduce(np.logical_or, texty)
+        every, all_but_one = _all_and_all_but_one(soft_sets)
+        matched, partial = every & allowed, all_but_one & allowed
     else:
         matched = match(tree, finder, plan) & in_text(tree, finder, plan) & facets.live
         partial = facets.none()

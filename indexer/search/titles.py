@@ -55,6 +55,10 @@ class Titles:
         self.report_of = np.full(size, len(self.titles), dtype=np.int32)
         for number, docs in enumerate(self.docs_of):
             self.report_of[docs] = number
+        # … as runs of paragraphs of one report (a report's paragraphs stand together): a mask is one repeat
+        starts = np.flatnonzero(np.r_[True, np.diff(self.report_of) != 0]) if size else np.zeros(0, dtype=np.int64)
+        self.runs = self.report_of[starts]  # each run's report
+        self.run_lengths = np.diff(np.r_[starts, size])
         self._found: dict[tuple[tuple[str, ...], bool], np.ndarray] = {}  # (tokens, across) → reports
 
     def edges(self, number: int) -> set[int]:
@@ -75,7 +79,7 @@ class Titles:
         if len(reports) > MANY_REPORTS:
             chosen = np.zeros(len(self.titles) + 1, dtype=bool)
             chosen[reports] = True
-            return chosen[self.report_of]
+            return np.repeat(chosen[self.runs], self.run_lengths)
         found = np.zeros(self.size, dtype=bool)
         for number in reports.tolist():
             found[self.docs_of[number]] = True
