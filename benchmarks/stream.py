@@ -85,6 +85,7 @@ def ours(home: str, queries_file: str, related: str) -> None:
 
     read_files((Path(home) / "index").resolve())
     backend = open_backend(Instance(Path(home)).start())
+    backend.warm()  # as each worker of `govsearch serve` does before its first request
     todo = json.loads(Path(queries_file).read_text(encoding="utf-8"))
 
     def answer(query: str) -> tuple[int, list[str]]:

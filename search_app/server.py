@@ -59,5 +59,15 @@ def serve(app: Flask, host: str, port: int, workers: int, threads: int = 2) -> N
         "errorlog": "-",
         "loglevel": "warning",
         "proc_name": "govsearch",
+        "post_worker_init": _warm,
     }
     _Server(app, options).run()
+
+
+def _warm(worker) -> None:
+    """A worker, once forked: its own searcher opened and its long-lived state frozen before its first request
+    (an index that cannot be opened is left to the first request, which says what is wrong)."""
+    try:
+        worker.wsgi.extensions["govsearch"].warm()
+    except Exception as exc:  # noqa: BLE001 - a worker that died here would be forked again and again
+        worker.log.warning("could not open the index before the first request: %s", exc)

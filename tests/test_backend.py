@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from click.testing import CliRunner
 
@@ -65,3 +67,22 @@ def test_facet_counts_and_the_year_chart_are_the_hits_counted_one_by_one(seeds, 
     if "topic" not in filters:
         topics = Counter(t for h in hits for t in h.topics)
         assert {v.value: v.count for v in result.facets["topic"]} == dict(topics)
+
+
+def test_a_warmed_backend_answers_from_the_view_it_opened_with_its_state_frozen(seed_copy, tmp_path):
+    empty = open_backend(Instance(tmp_path / "nothing-yet"))
+    empty.warm()  # no index yet: nothing to open, nothing frozen, no error
+    assert gc.get_freeze_count() == 0
+    backend = open_backend(Instance(seed_copy))
+    try:
+        backend.warm()
+        assert gc.get_freeze_count() > 0  # a full collection no longer walks the index's long-lived objects
+        with backend.engine.reading() as warmed:
+            pass
+        result = backend.search(SearchRequest("调解"))
+        assert result.total and not result.cut_short
+        with backend.engine.reading() as view:
+            assert view is warmed  # the first request found the index open
+    finally:
+        gc.unfreeze()
+        backend.close()

@@ -142,6 +142,9 @@ class SearchBackend(Writing, Protocol):
     def suggestions(self, request: SearchRequest) -> list:
         """For a request without hits: corrected requests (did-you-mean), as Suggestion(query, total)."""
 
+    def warm(self) -> None:
+        """Open the index before the first request of a process that goes on serving."""
+
     def facet_values(self) -> dict[str, list[FacetValue]]:
         """Facet counts over the whole index."""
 
