@@ -179,7 +179,10 @@ class SearchService:
         if not self.exists():
             return
         with self.engine.reading() as view:
-            self._same_texts(view), self._facet_sets(view), self._report_titles(view)
+            self._same_texts(view), self._report_titles(view)
+            facets = self._facet_sets(view)
+            facets.count(facets.everything(), {})  # each facet's index made
+        understand(q.parse_query("调解 河北"), facets, self.synonyms())  # synonyms, place names: read once
         gc.collect()
         gc.freeze()
 
