@@ -53,7 +53,8 @@ class EngineView(Protocol):
         self, field: str, word: str, boost: float, wanted: np.ndarray, into: np.ndarray | None = None
     ) -> np.ndarray:
         """boost × BM25F of one word in one field (body, section, title), per paragraph; 0 where not `wanted`.
-        With `into`, the scores are added to it (and it is returned): no array of their own."""
+        With `into`, the scores are added to it (and it is returned): no array of their own, and nothing written
+        where not wanted (the search layer sums a request's scores in arrays it reuses)."""
 
     def paragraph(self, docnum: int) -> StoredParagraph:
         """The stored paragraph with this number."""
