@@ -6,11 +6,10 @@ import functools
 import re
 import threading
 from array import array
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Collection
 from html import escape
-from itertools import accumulate
 
 from analyzers import char_spans, fold, index_terms, on_word_edges
 
@@ -23,7 +22,7 @@ _GAP = "\x00"
 # such a word, and a find can never run across it).
 _SPACE = re.compile(r"\s")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-Compact = tuple[str, array, array, array]  # see _compacted
+Compact = tuple[str, array, array]  # see _compacted
 
 
 _CACHE_CHARS = 8_000_000  # characters of texts kept compacted: ~14 bytes each with their positions, ~110 MB
@@ -52,12 +51,10 @@ def _compact(text: str) -> Compact:
 
 
 def _compacted(text: str) -> Compact:
-    """The exact characters of `text` joined by NULs; where each token starts in that string; each token's start
-    and end in `text` (compact arrays: a cache of them stays small)."""
+    """The exact characters of `text` joined by NULs (no token holds one: a token is a run of word characters or
+    BREAK); each token's start and end in `text` (compact arrays: a cache of them stays small)."""
     texts, token_starts, token_ends = char_spans(text)
-    starts = array("i", accumulate((len(t) + 1 for t in texts), initial=1))
-    starts.pop()
-    return _GAP + _GAP.join(texts) + _GAP, starts, token_starts, token_ends
+    return _GAP + _GAP.join(texts) + _GAP, token_starts, token_ends
 
 
 def hit_spans(text: str, needles: list[str], edges: Collection[int] | None = None) -> list[tuple[int, int]]:
@@ -81,7 +78,7 @@ def match_spans(text: str, needles: list[str], edges: frozenset[int] | None = No
         plain = _plain_needles(tuple(needles))
         if plain is not None:  # each character a token: a plain find, spaces aside
             return merge_spans(_plain_spans(fold(text), plain))
-    compact, starts, token_starts, token_ends = _compact(text)
+    compact, token_starts, token_ends = _compact(text)
     spans = []
     for needle in needles:
         wanted = _compact(needle)[0]
@@ -89,7 +86,7 @@ def match_spans(text: str, needles: list[str], edges: frozenset[int] | None = No
             continue
         at = compact.find(wanted)
         while at >= 0:
-            first = bisect_left(starts, at + 1)
+            first = compact.count(_GAP, 0, at)  # the token after the NUL at `at`: as many NULs stand before it
             last = first + wanted.count(_GAP) - 2
             if edges is None or on_word_edges(first, last + 1 - first, edges):
                 spans.append((token_starts[first], token_ends[last]))
