@@ -152,7 +152,8 @@ def _hit(
 ) -> Hit:
     """A stored paragraph as a hit: its report's metadata, highlights and (a partial hit) what it misses."""
     across = sel.finder is not None and sel.finder.across_words  # then matches across words are hits too
-    in_text = {t: hit_spans(para.text, sel.plan.plans[t].needles, para.edges) for t in q.positive_texts(sel.plan.tree)}
+    edges = None if para.edges is None else frozenset(para.edges)  # made once for all the words
+    in_text = {t: hit_spans(para.text, sel.plan.plans[t].needles, edges) for t in q.positive_texts(sel.plan.tree)}
     # the highlights: every word's spans in the text (on word edges unless asked otherwise)
     spans = match_spans(para.text, sel.plan.needles()) if across else merge_spans(sum(in_text.values(), []))
     missing = [] if sel.matched[docnum] or not sel.plan.relaxed else sel.missing(docnum)
