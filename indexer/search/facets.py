@@ -3,6 +3,7 @@ paragraphs are boolean masks over paragraph numbers."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -170,12 +171,14 @@ class FacetIndex:
     place: dict[str, int]
     docs: np.ndarray  # the paragraph (or, `grouped`, the report) of each pair, ascending
     values: np.ndarray  # the value (its place in names) of each pair
-    rows: np.ndarray  # per paragraph, where its pairs start (size + 1 offsets); grouped, one per report and none
-    groups: np.ndarray | None = None  # grouped: each paragraph's report
-    labels: list[str] = field(default_factory=list)  # per value, its last part (a region's own name)
+    rows: np.ndarray  # per paragraph, where its pairs start (size + 1 offsets); empty when grouped
+    groups: np.ndarray | None = None  # grouped: each paragraph's report (a number below `reports`)
+    reports: int = 0  # grouped: reports, and one more for paragraphs without one
 
-    def __post_init__(self) -> None:
-        self.labels[:] = [_last(name) for name in self.names]
+    @functools.cached_property
+    def labels(self) -> list[str]:
+        """Per value, its last part (a region's own name)."""
+        return [_last(name) for name in self.names]
 
     @classmethod
     def of(
@@ -188,8 +191,7 @@ class FacetIndex:
         values = np.repeat(np.arange(len(names), dtype=np.int64), [len(arrays[n]) for n in names])
         grouped = _by_report(docs, values, len(names), reports, count) if reports is not None else None
         if grouped is not None:
-            rows = np.zeros(count + 1, dtype=np.int64)  # unused, but for its length: reports and none
-            return cls(names, {n: i for i, n in enumerate(names)}, *grouped, rows, reports)
+            return cls(names, {n: i for i, n in enumerate(names)}, *grouped, _EMPTY, reports, count + 1)
         order = np.argsort(docs, kind="stable")
         docs, values = docs[order], values[order]
         rows = np.searchsorted(docs, np.arange(size + 1))
@@ -199,7 +201,7 @@ class FacetIndex:
         """How many paragraphs of `mask` have each value (`hits`: its paragraphs, when known)."""
         hits = np.flatnonzero(mask) if hits is None else hits
         if self.groups is not None:  # per report, then per value
-            per_report = np.bincount(self.groups[hits], minlength=len(self.rows))
+            per_report = np.bincount(self.groups[hits], minlength=self.reports)
             return np.bincount(self.values, per_report[self.docs], minlength=len(self.names)).astype(np.int64)
         if len(hits) * 4 < len(self.docs):  # few hits: their own pairs
             starts, ends = self.rows[hits], self.rows[hits + 1]

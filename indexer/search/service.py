@@ -20,6 +20,7 @@ from analyzers import straddled_words
 
 from ..engine.base import Engine, EngineView, Outcome, ReadReport, Rebuild, Task
 from ..errors import QueryError
+from ..ingest.regions import region_names
 from ..records import FacetValue, ReportInfo, SearchRequest, SearchResult, StoredParagraph
 from . import query as q
 from .distinct import SameTexts
@@ -73,6 +74,12 @@ class SearchService:
             cached = self._facets = (view, FacetSets.of_arrays(view.facet_arrays, view.live))
         return cached[1]
 
+    def _prepare(self, view: EngineView) -> SameTexts:
+        """What searches need of a view, made once per view: facet sets, report titles, paragraphs by text (those
+        returned)."""
+        self._facet_sets(view), self._report_titles(view)
+        return self._same_texts(view)
+
     def _same_texts(self, view: EngineView) -> SameTexts:
         """The paragraphs of a view grouped by text, made once per view."""
         cached = self._texts
@@ -100,8 +107,8 @@ class SearchService:
         """
         started = time.perf_counter()
         with self.engine.reading() as view:
-            texts = self._same_texts(view)  # a new view's structures made before the re-ranking budget starts:
-            self._facet_sets(view), self._report_titles(view)  # the first search after a commit is no slow query
+            # before the re-ranking budget starts: a new view's first search is no slow query
+            texts = self._prepare(view)
             budget_from = time.perf_counter()
             sel = self._select(view, request, exclude)
             final = sel.facets.narrow(sel.matched, sel.chosen)
@@ -179,10 +186,10 @@ class SearchService:
         if not self.exists():
             return
         with self.engine.reading() as view:
-            self._same_texts(view), self._report_titles(view)
+            self._prepare(view)
             facets = self._facet_sets(view)
             facets.count(facets.everything(), {})  # each facet's index made
-        understand(q.parse_query("调解 河北"), facets, self.synonyms())  # synonyms, place names: read once
+        self.synonyms(), region_names()  # read once per process
         gc.collect()
         gc.freeze()
 
