@@ -15,6 +15,7 @@ from .segmenter import (
     load_jieba,
     on_word_edges,
     straddled_words,
+    token_indices,
     word_tokens,
     words,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "same_text_key",
     "shingles",
     "straddled_words",
+    "token_indices",
     "word_tokens",
     "words",
 ]

@@ -7,7 +7,7 @@ import re
 import threading
 import warnings
 from array import array
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -222,6 +222,27 @@ def char_spans(text: str) -> tuple[list[str], array, array]:
             starts.append(start)
             ends.append(stop)
     return texts, starts, ends
+
+
+def token_indices(folded: str, offsets: Iterable[int]) -> dict[int, int]:
+    """Per offset of a Chinese character in a folded text, its token's index among char_spans' tokens of the
+    text, read only as far as the last offset asked for (what a word's matches need to meet its word edges)."""
+    wanted = sorted(set(offsets))
+    found: dict[int, int] = {}
+    count, end, i = 0, -1, 0
+    for match in _CHAR_RUNS.finditer(folded):
+        if i == len(wanted):
+            break
+        start, stop = match.span()
+        if end >= 0 and _BREAKING.search(folded, end, start):
+            count += 1  # a BREAK token
+        end = stop
+        chinese = _IS_CJK.match(folded, start) is not None  # a run of Chinese characters: one token each
+        while i < len(wanted) and wanted[i] < stop:
+            found[wanted[i]] = count + (max(wanted[i], start) - start if chinese else 0)
+            i += 1
+        count += stop - start if chinese else 1
+    return found
 
 
 def char_tokens(text: str) -> list[Token]:

@@ -3,10 +3,13 @@ punctuation; the report title is context, never the whole reason; matches across
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from analyzers import fold
+from analyzers import char_spans, fold, token_indices
 from indexer import Instance, SearchRequest, index_files
+from indexer.search.highlight import _edges, hit_spans, match_spans
 
 STRADDLING = (
     "某某县司法局2024年工作总结\n"
@@ -106,3 +109,24 @@ def test_related_paragraphs_come_only_on_the_last_page_of_hits(seeds):
     assert first.total > 10 and first.related == 0 and all(h.tier == "hit" for h in first.hits)
     last = seeds.search(SearchRequest("调解", related=True, page=first.pages))
     assert last.related and last.hits[-1].tier == "related" and last.pages == first.pages
+
+
+_PIECES = ["复议", "行政", "调解", "人民", "委员会", "协调", "解决", "，", "、", " ", "ab", "PM2.5", "12", "%", "（"]
+_PIECES += ["ー", "\u3000", "臺灣"]
+_NEEDLES = ["复议", "行政", "调解", "人民调解", "委员会", "议行", "的", "解决", "协调解决", "民调"]
+
+
+def test_a_words_highlights_on_word_edges_are_those_of_its_characters_tokens():
+    """Highlights of words of Chinese characters are found by a plain search, then checked against the word
+    edges at each match's first token: the same spans as matching token by token, on texts of every kind."""
+    chooser = random.Random(18)
+    for _ in range(3000):
+        text = "".join(chooser.choice(_PIECES) for _ in range(chooser.randint(1, 20)))
+        needle = chooser.choice(_NEEDLES)
+        edges = _edges(text)
+        plain = match_spans(text, [needle])
+        assert hit_spans(text, [needle], edges) == (match_spans(text, [needle], edges) if plain else [])
+        folded = fold(text)
+        _, starts, _ = char_spans(text)
+        chinese = [at for at, char in enumerate(folded) if "\u4e00" <= char <= "\u9fff"]
+        assert token_indices(folded, chinese) == {at: list(starts).index(at) for at in chinese}

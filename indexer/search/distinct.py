@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from analyzers import nearly_the_same
-from analyzers.sameness import NEARLY_THE_SAME, char_shingles, normalised
+from analyzers.sameness import NEARLY_THE_SAME, char_shingles, may_be_nearly_the_same, normalised
 
 from .tiers import Ranking
 
@@ -72,6 +72,7 @@ class Distinct:
         self._sizes: list[tuple[int, int, int, float]] = []
         self._chars: dict[int, str] = {}  # hits of the head → their normalised text
         self._shingles: dict[int, frozenset[str]] = {}  # … and its shingles, made when first compared
+        self._charsets: dict[int, frozenset[str]] = {}  # … and its characters, likewise
         self._walked = 0
         self.near: list[int] = []  # hits folded for being nearly (not exactly) the same as one shown
 
@@ -86,10 +87,18 @@ class Distinct:
         for _, shown, theirs, their_score in sorted((p, d, n, s) for n, p, d, s in self._sizes[low:high]):
             similar = abs(score - their_score) <= (1 - NEARLY_THE_SAME) * max(abs(score), abs(their_score))
             if similar and NEARLY_THE_SAME * theirs <= size <= theirs / NEARLY_THE_SAME:
-                if nearly_the_same(self._shingles_of(docnum), self._shingles_of(shown)):
-                    return shown
+                # most are told apart by their characters, without their shingles
+                if may_be_nearly_the_same(chars, self._chars[shown], self._charset(docnum), self._charset(shown)):
+                    if nearly_the_same(self._shingles_of(docnum), self._shingles_of(shown)):
+                        return shown
         insort(self._sizes, (size, len(self._sizes), docnum, score))
         return None
+
+    def _charset(self, docnum: int) -> frozenset[str]:
+        found = self._charsets.get(docnum)
+        if found is None:
+            found = self._charsets[docnum] = frozenset(self._chars[docnum])
+        return found
 
     def _shingles_of(self, docnum: int) -> frozenset[str]:
         found = self._shingles.get(docnum)

@@ -11,7 +11,7 @@ from collections import OrderedDict
 from collections.abc import Collection
 from html import escape
 
-from analyzers import char_spans, fold, index_terms, on_word_edges
+from analyzers import char_spans, fold, index_terms, on_word_edges, token_indices
 
 SNIPPET_CHARS = 160
 
@@ -60,6 +60,15 @@ def _compacted(text: str) -> Compact:
 def hit_spans(text: str, needles: list[str], edges: Collection[int] | None = None) -> list[tuple[int, int]]:
     """The spans of `text` a hit highlights: as match_spans, without occurrences across two jieba words (调解 in
     协调|解决), which do not make a hit. `edges`: the text's word edges when stored (else jieba finds them)."""
+    plain = plain_needles(tuple(needles))
+    if plain is not None:  # words of Chinese characters: each found plainly, then its first token's edges read
+        folded = fold(text)
+        found = _occurrences(folded, plain)
+        if not found:
+            return []
+        edges = _edges(text) if edges is None else edges
+        first = token_indices(folded, [start for start, _, _ in found])
+        return merge_spans([(s, e) for s, e, size in found if on_word_edges(first[s], size, edges)])
     spans = match_spans(text, needles)
     if not spans:
         return spans
@@ -75,9 +84,9 @@ def match_spans(text: str, needles: list[str], edges: frozenset[int] | None = No
     """Character spans of `text` where a needle occurs, by the same exact-character rule as search; with the
     text's word `edges` (token positions), only occurrences inside one word or from edge to edge."""
     if edges is None:
-        plain = _plain_needles(tuple(needles))
+        plain = plain_needles(tuple(needles))
         if plain is not None:  # each character a token: a plain find, spaces aside
-            return merge_spans(_plain_spans(fold(text), plain))
+            return plain_spans(fold(text), plain)
     compact, token_starts, token_ends = _compact(text)
     spans = []
     for needle in needles:
@@ -95,35 +104,47 @@ def match_spans(text: str, needles: list[str], edges: frozenset[int] | None = No
 
 
 @functools.lru_cache(maxsize=4096)
-def _plain_needles(needles: tuple[str, ...]) -> list[str] | None:
-    """The needles folded, when every one is a word of Chinese characters only (else None: token by token)."""
+def plain_needles(needles: tuple[str, ...]) -> list[str] | None:
+    """The needles folded, when every one is a word of Chinese characters only (else None: token by token); for
+    plain_spans (callers only read it)."""
     folded = [fold(n) for n in needles]
     return folded if all(_CJK_RUN.fullmatch(n) for n in folded) else None
+
+
+def plain_spans(folded: str, plain: list[str]) -> list[tuple[int, int]]:
+    """match_spans without edges for needles made by plain_needles, in a text folded already."""
+    return merge_spans(_plain_spans(folded, plain))
 
 
 def _plain_spans(folded: str, needles: list[str]) -> list[tuple[int, int]]:
     """The spans of words of Chinese characters in a folded text: found with its spaces taken out (the rule
     skips them), mapped back to the text."""
+    return [(start, end) for start, end, _ in _occurrences(folded, needles)]
+
+
+def _occurrences(folded: str, needles: list[str]) -> list[tuple[int, int, int]]:
+    """_plain_spans' spans, each with its needle's length (in characters, so in tokens)."""
     if not _SPACE.search(folded):
         return _found(folded, needles)
-    spans = _found(_SPACE.sub("", folded), needles)
-    if not spans:
-        return spans
+    found = _found(_SPACE.sub("", folded), needles)
+    if not found:
+        return found
     before = [m.start() - j for j, m in enumerate(_SPACE.finditer(folded))]  # the j-th space's squeezed place
 
     def back(at: int) -> int:
         return at + bisect_right(before, at)
 
-    return [(back(start), back(end - 1) + 1) for start, end in spans]
+    return [(back(start), back(end - 1) + 1, size) for start, end, size in found]
 
 
-def _found(text: str, needles: list[str]) -> list[tuple[int, int]]:
-    """Every occurrence of each needle in `text`, as spans."""
+def _found(text: str, needles: list[str]) -> list[tuple[int, int, int]]:
+    """Every occurrence of each needle in `text`, as spans with the needle's length."""
     spans = []
     for needle in needles:
+        size = len(needle)
         at = text.find(needle)
         while at >= 0:
-            spans.append((at, at + len(needle)))
+            spans.append((at, at + size, size))
             at = text.find(needle, at + 1)
     return spans
 

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from analyzers import fold
+
 from ..records import SECTION_SEPARATOR, Hit, SearchRequest, StoredParagraph
 from . import query as q
 from .distinct import Distinct, SameTexts
 from .facets import Docs
-from .highlight import hit_spans, mark, match_spans, merge_spans, snippet
+from .highlight import hit_spans, mark, match_spans, merge_spans, plain_needles, plain_spans, snippet
 from .matching import Selection
 from .ranking import is_glossary, rerank
 from .related import related
@@ -106,22 +108,47 @@ def _rank(sel: Selection, final: Docs, partial: Docs, sort: str, deadline: float
 def _rerank(sel: Selection, score: float, docnum: int) -> tuple[float, bool]:
     """(BM25F adjusted on the text, whether it is a glossary line): a word found as typed counts above a synonym."""
     para = sel.paragraph(docnum)
+    text = para.text
+    folded = fold(text)  # once for every word
     literal, spans = 0, []
-    for typed, needles in _words_of(sel):
-        spans.append(match_spans(para.text, needles))
-        in_text = bool(spans[-1]) if typed == needles else bool(match_spans(para.text, typed))
+    for word in _words_of(sel):
+        typed, needles = word.typed, word.needles
+        spans.append(match_spans(text, needles) if word.plain is None else plain_spans(folded, word.plain))
+        if typed == needles:
+            in_text = bool(spans[-1])
+        elif word.plain_typed is None:
+            in_text = bool(match_spans(text, typed))
+        else:
+            in_text = _plain_in(folded, word.plain_typed)
         # a report's title and headings recur on many paragraphs: each looked at once per request
         literal += in_text or _typed_around(sel, para.report.title, para.section, typed)
-    return rerank(score, para.text, spans, literal), is_glossary(para.text, para.section)
+    return rerank(score, text, spans, literal), is_glossary(text, para.section)
 
 
-def _words_of(sel: Selection) -> list[tuple[list[str], list[str]]]:
+@dataclass(frozen=True)
+class _Word:
+    """A word a hit may miss (or the whole query), as re-ranking looks for it."""
+
+    typed: list[str]  # its positive words as typed
+    needles: list[str]  # every string it is found by
+    plain: list[str] | None  # the needles for plain_spans (None: matched token by token)
+    plain_typed: list[str] | None  # the same of `typed`
+
+
+def _words_of(sel: Selection) -> list[_Word]:
     """Per word a hit may miss (or the whole query): its positive words as typed, and every string it is found by."""
     found = sel.seen.get("words")
     if found is None:
-        nodes = sel.plan.soft or [sel.plan.tree]
-        found = sel.seen["words"] = [([t.text for t in q.positive_texts(n)], sel.plan.needles(n)) for n in nodes]
+        found = sel.seen["words"] = []
+        for node in sel.plan.soft or [sel.plan.tree]:
+            typed, needles = [t.text for t in q.positive_texts(node)], sel.plan.needles(node)
+            found.append(_Word(typed, needles, plain_needles(tuple(needles)), plain_needles(tuple(typed))))
     return found
+
+
+def _plain_in(folded: str, plain: list[str]) -> bool:
+    """Whether plain_spans would find any of `plain` in a folded text."""
+    return any(n in folded for n in plain) or bool(plain_spans(folded, plain))
 
 
 def _typed_around(sel: Selection, title: str, section: tuple[str, ...], typed: list[str]) -> bool:

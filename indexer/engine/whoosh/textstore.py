@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import mmap
 import pickle
+from bisect import bisect_right
 from pathlib import Path
 
 import numpy as np
@@ -105,10 +106,13 @@ class SegmentTexts:
         reports = [[pickle.loads(r)[0], d, 1, None] for d, r in enumerate(records)]
         return cls(b"".join(records), offsets, np.array(keys, dtype=np.int64), reports)
 
+    def values(self, local: int) -> tuple:
+        """The paragraph fields of a document of this segment, in PARAGRAPH_FIELDS order."""
+        return pickle.loads(self.blob[self.offsets[local] : self.offsets[local + 1]])
+
     def fields(self, local: int) -> dict:
         """The paragraph fields of a document of this segment."""
-        values = pickle.loads(self.blob[self.offsets[local] : self.offsets[local + 1]])
-        return dict(zip(PARAGRAPH_FIELDS, values, strict=True))
+        return dict(zip(PARAGRAPH_FIELDS, self.values(local), strict=True))
 
 
 class TextStore:
@@ -149,9 +153,11 @@ class TextStore:
         """Report id → its title's word edges, for the reports whose store kept them."""
         return {run[0]: run[3] for texts in self.parts for run in texts.reports if len(run) > 3 and run[3] is not None}
 
+    def values(self, docnum: int) -> tuple:
+        """The paragraph fields of a document, in PARAGRAPH_FIELDS order."""
+        at = bisect_right(self.starts, docnum) - 1
+        return self.parts[at].values(docnum - self.starts[at])
+
     def fields(self, docnum: int) -> dict:
         """The paragraph fields of a document."""
-        at = len(self.starts) - 1
-        while self.starts[at] > docnum:
-            at -= 1
-        return self.parts[at].fields(docnum - self.starts[at])
+        return dict(zip(PARAGRAPH_FIELDS, self.values(docnum), strict=True))

@@ -129,10 +129,10 @@ class WhooshView:
         """The stored paragraph with this number (accelerated: its own fields from the memory-mapped store, its
         report's read from whoosh once per report)."""
         if self._texts is not None:
-            own = self._texts.fields(docnum)
-            report = self._reports.get(own["report_id"]) or self.all_reports().get(own["report_id"])
+            report_id, number, text, section, topics, edges = self._texts.values(docnum)  # PARAGRAPH_FIELDS
+            report = self._reports.get(report_id) or self.all_reports().get(report_id)
             if report is not None:
-                return paragraph_of(own, report)
+                return StoredParagraph(report, number, text, tuple(section or ()), tuple(topics or ()), edges)
         with self.io:
             own = self.searcher.stored_fields(docnum)
         report = self._reports.get(own["report_id"])
