@@ -31,7 +31,7 @@ class Scorer:
         self.leaves = leaves_of(self.reader)
         self.arrays = None if folder is None else [_arrays_of(leaf, Path(folder)) for leaf, _ in self.leaves]
         self._lengths: dict[str, np.ndarray] = {}
-        self._averages: dict[str, float] = {}
+        self._norms_of: dict[str, np.ndarray] = {}
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._held = 0
 
@@ -93,15 +93,21 @@ class Scorer:
             # whoosh's idf (WeightingModel.idf); its document frequency, deleted paragraphs included, is the number
             # of postings, which the arrays hold without a look-up in every segment's term index
             idf = log(self.size / (len(ids) + 1)) + 1 if self.arrays is not None else self.searcher.idf(field, word)
-            average = self._averages.get(field)
-            if average is None:  # whoosh works it out from the reader's totals at every call
-                average = self._averages[field] = self.searcher.avg_field_length(field) or 1
-            lengths = self.lengths(field)
+            norms = self._norms(field)
         keep = wanted[ids]
         ids, tf = ids[keep], tf[keep]
-        length = lengths[ids]
-        scores[ids] += boost * idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * length / average)))
+        scores[ids] += boost * idf * ((tf * (K1 + 1)) / (tf + norms[ids]))
         return scores
+
+    def _norms(self, field: str) -> np.ndarray:
+        """Per document, BM25F's length normalisation in a field: K1 × ((1 − B) + B × length / average length),
+        worked out once per searcher, element by element as whoosh does per posting."""
+        norms = self._norms_of.get(field)
+        if norms is None:
+            # whoosh works the average out from the reader's totals at every call
+            average = self.searcher.avg_field_length(field) or 1
+            norms = self._norms_of[field] = K1 * ((1 - B) + B * self.lengths(field) / average)
+        return norms
 
 
 def _arrays_of(leaf, folder: Path) -> SegmentPostings:
