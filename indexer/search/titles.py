@@ -3,7 +3,6 @@ report): the same exact characters and word-edge rule as the engine's matching o
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from itertools import accumulate
 
@@ -14,6 +13,7 @@ from analyzers import char_spans, index_terms, on_word_edges
 from .facets import Docs
 
 TITLE_WORDS_KEPT = 4096  # title look-ups kept per view (a few reports' numbers each): common words recur
+_LONGEST = 16  # characters up to which a word's places come from the haystack's pairs (longer: str.find)
 MANY_REPORTS = 64  # reports past which a word's paragraphs are found by one look-up over every paragraph
 
 
@@ -50,6 +50,7 @@ class Titles:
         self.haystack = "\x00".join(joined)
         self.starts = list(accumulate((len(j) + 1 for j in joined), initial=0))
         self.simple = [len(j) == len(chars) for j, chars in zip(joined, self.chars, strict=True)]
+        self._index_haystack()
         # each paragraph's report (its place in `titles`; the last place, never a hit, for none): a common title
         # word's paragraphs are one look-up of this, not an assignment per report
         self.report_of = np.full(size, len(self.titles), dtype=np.int32)
@@ -60,6 +61,40 @@ class Titles:
         self.runs = self.report_of[starts]  # each run's report
         self.run_lengths = np.diff(np.r_[starts, size])
         self._found: dict[tuple[tuple[str, ...], bool], np.ndarray] = {}  # (tokens, across) → reports
+
+    def _index_haystack(self) -> None:
+        """Every two adjacent characters of the haystack, sorted (each pair's places in order), so a word's places
+        are a look-up rather than a scan; and where a kept word edge stands, for titles whose characters are their
+        tokens: their matches are told hits all at once."""
+        codes = np.frombuffer(self.haystack.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        pairs = (codes[:-1] << 21) | codes[1:]
+        self._pairs = np.r_[pairs, np.full(_LONGEST, -1, dtype=np.int64)]  # past the end: no pair
+        self._pair_places = np.argsort(pairs, kind="stable")
+        self._pair_codes = pairs[self._pair_places]
+        self._codes = codes
+        self._starts = np.array(self.starts, dtype=np.int64)
+        self._quick = np.array([self.simple[n] and n in self._edges for n in range(len(self.titles))] + [False])
+        self._edge_at = np.zeros(len(self.haystack) + 1, dtype=bool)
+        for number, edges in self._edges.items():
+            if self.simple[number] and edges:
+                self._edge_at[self.starts[number] + np.fromiter(edges, dtype=np.int64)] = True
+
+    def _places(self, joined: str) -> np.ndarray:
+        """Where `joined` starts in the haystack, in order."""
+        if len(joined) == 1:
+            return np.flatnonzero(self._codes == ord(joined))
+        if len(joined) > _LONGEST:
+            places, at = [], self.haystack.find(joined)
+            while at >= 0:
+                places.append(at)
+                at = self.haystack.find(joined, at + 1)
+            return np.array(places, dtype=np.int64)
+        code = (ord(joined[0]) << 21) | ord(joined[1])
+        low, high = np.searchsorted(self._pair_codes, [code, code + 1])
+        places = self._pair_places[low:high]
+        for k in range(1, len(joined) - 1):
+            places = places[self._pairs[places + k] == (ord(joined[k]) << 21) | ord(joined[k + 1])]
+        return places
 
     def edges(self, number: int) -> set[int]:
         """The word edges of title `number` (jieba, once per title)."""
@@ -89,11 +124,20 @@ class Titles:
         """The reports (places in `titles`) whose title holds the character tokens in a row."""
         joined = "".join(tokens)
         one_each = len(joined) == len(tokens)  # the word's tokens are single characters
+        places = self._places(joined)
+        numbers = np.searchsorted(self._starts, places, side="right") - 1
+        quick = np.zeros(0, dtype=np.int64)
+        if one_each and not across_words:  # titles whose characters are their tokens, edges kept: all at once
+            fast = self._quick[numbers]
+            at, length = places[fast], len(tokens)
+            inside = np.zeros(len(at), dtype=bool)
+            for k in range(1, length):
+                inside |= self._edge_at[at + k]
+            quick = numbers[fast][~inside | (self._edge_at[at] & self._edge_at[at + length])]
+            places, numbers = places[~fast], numbers[~fast]
         done: set[int] = set()
         found: list[int] = []
-        at = self.haystack.find(joined)
-        while at >= 0:
-            number = bisect_right(self.starts, at) - 1
+        for at, number in zip(places.tolist(), numbers.tolist(), strict=True):
             if number not in done:
                 if across_words:
                     hit = one_each and self.simple[number] or _edge_hits(self.chars[number], set(), tokens, True)
@@ -105,5 +149,5 @@ class Titles:
                 if hit:
                     found.append(number)
                     done.add(number)
-            at = self.haystack.find(joined, at + 1)
-        return np.array(found, dtype=np.int64)
+        merged = np.sort(np.r_[quick, np.array(found, dtype=np.int64)])  # each report once, in order
+        return merged[np.r_[True, merged[1:] != merged[:-1]]] if len(merged) else merged
