@@ -119,7 +119,7 @@ def _rerank(sel: Selection, score: float, docnum: int) -> tuple[float, bool]:
         elif word.plain_typed is None:
             in_text = bool(match_spans(text, typed))
         else:
-            in_text = _plain_in(folded, word.plain_typed)
+            in_text = bool(plain_spans(folded, word.plain_typed))
         # a report's title and headings recur on many paragraphs: each looked at once per request
         literal += in_text or _typed_around(sel, para.report.title, para.section, typed)
     return rerank(score, text, spans, literal), is_glossary(text, para.section)
@@ -144,11 +144,6 @@ def _words_of(sel: Selection) -> list[_Word]:
             typed, needles = [t.text for t in q.positive_texts(node)], sel.plan.needles(node)
             found.append(_Word(typed, needles, plain_needles(tuple(needles)), plain_needles(tuple(typed))))
     return found
-
-
-def _plain_in(folded: str, plain: list[str]) -> bool:
-    """Whether plain_spans would find any of `plain` in a folded text."""
-    return any(n in folded for n in plain) or bool(plain_spans(folded, plain))
 
 
 def _typed_around(sel: Selection, title: str, section: tuple[str, ...], typed: list[str]) -> bool:
