@@ -113,17 +113,12 @@ def plain_needles(needles: tuple[str, ...]) -> list[str] | None:
 
 def plain_spans(folded: str, plain: list[str]) -> list[tuple[int, int]]:
     """match_spans without edges for needles made by plain_needles, in a text folded already."""
-    return merge_spans(_plain_spans(folded, plain))
-
-
-def _plain_spans(folded: str, needles: list[str]) -> list[tuple[int, int]]:
-    """The spans of words of Chinese characters in a folded text: found with its spaces taken out (the rule
-    skips them), mapped back to the text."""
-    return [(start, end) for start, end, _ in _occurrences(folded, needles)]
+    return merge_spans([(start, end) for start, end, _ in _occurrences(folded, plain)])
 
 
 def _occurrences(folded: str, needles: list[str]) -> list[tuple[int, int, int]]:
-    """_plain_spans' spans, each with its needle's length (in characters, so in tokens)."""
+    """The spans of words of Chinese characters in a folded text, each with its needle's length (in characters,
+    so in tokens): found with its spaces taken out (the rule skips them), mapped back to the text."""
     if not _SPACE.search(folded):
         return _found(folded, needles)
     found = _found(_SPACE.sub("", folded), needles)

@@ -73,7 +73,7 @@ class Titles:
         self._pair_codes = pairs[self._pair_places]
         self._codes = codes
         self._starts = np.array(self.starts, dtype=np.int64)
-        self._quick = np.array([self.simple[n] and n in self._edges for n in range(len(self.titles))] + [False])
+        self._quick = np.array([self.simple[n] and n in self._edges for n in range(len(self.titles))], dtype=bool)
         self._edge_at = np.zeros(len(self.haystack) + 1, dtype=bool)
         for number, edges in self._edges.items():
             if self.simple[number] and edges:

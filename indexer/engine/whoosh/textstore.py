@@ -110,10 +110,6 @@ class SegmentTexts:
         """The paragraph fields of a document of this segment, in PARAGRAPH_FIELDS order."""
         return pickle.loads(self.blob[self.offsets[local] : self.offsets[local + 1]])
 
-    def fields(self, local: int) -> dict:
-        """The paragraph fields of a document of this segment."""
-        return dict(zip(PARAGRAPH_FIELDS, self.values(local), strict=True))
-
 
 class TextStore:
     """Every segment's store with its document offset: paragraph fields by global document number."""
